@@ -1,0 +1,116 @@
+#pragma once
+
+/// @file concepts.hpp
+/// @brief The named contracts of iterum. Each concept lists its valid expressions; the full
+/// description, semantics and models are in docs/concepts.md.
+
+#include <concepts>
+#include <optional>
+#include <type_traits>
+
+#include "iterum/core/info.hpp"
+#include "iterum/core/result.hpp"
+#include "iterum/core/status.hpp"
+#include "iterum/core/types.hpp"
+
+namespace iterum {
+
+/// The scalar type an operator, map or solver works in.
+template <class T>
+using scalar_t = typename std::remove_cvref_t<T>::Scalar;
+
+/// A square or rectangular linear map y = A x, known only through its action (Spectra's
+/// operator concept, trimmed). Valid expressions, for `const Op& a`, `const Vector<S>& x` and a
+/// `Vector<S>& y` already sized `a.rows()`:
+///   `typename Op::Scalar`; `a.rows()`; `a.cols()`; `a.apply(x, y)` (sets y = A x).
+template <class Op>
+concept LinearOperator = requires(const Op& a, const Vector<typename Op::Scalar>& x,
+                                  Vector<typename Op::Scalar>& y) {
+  { a.rows() } -> std::convertible_to<Index>;
+  { a.cols() } -> std::convertible_to<Index>;
+  a.apply(x, y);
+};
+
+/// A `LinearOperator` that can also hand out its diagonal (what Jacobi preconditioning and
+/// relaxation sweeps need): `a.diagonal()` convertible to `Vector<S>`.
+template <class Op>
+concept DiagonalAccess = LinearOperator<Op> && requires(const Op& a) {
+  { a.diagonal() } -> std::convertible_to<Vector<typename Op::Scalar>>;
+};
+
+/// An approximate inverse M^{-1} of an operator, set up once and applied every iteration:
+///   `p.compute(a)` (set up for operator `a`); `p.apply(r, z)` (sets z = M^{-1} r, z sized).
+template <class P, class Op>
+concept Preconditioner = LinearOperator<Op> &&
+    requires(P& p, const P& cp, const Op& a, const Vector<typename Op::Scalar>& r,
+             Vector<typename Op::Scalar>& z) {
+  p.compute(a);
+  cp.apply(r, z);
+};
+
+/// A map T on R^n whose fixed points are sought. Semantic requirement (not checkable):
+/// T is nonexpansive, ||Tx - Ty|| <= ||x - y||. Valid expressions, for `const T& t`:
+///   `typename T::Scalar`; `t.dim()`; `t.apply(x, tx)` (sets tx = T x, tx sized `t.dim()`).
+template <class T>
+concept FixedPointMap = requires(const T& t, const Vector<typename T::Scalar>& x,
+                                 Vector<typename T::Scalar>& tx) {
+  { t.dim() } -> std::convertible_to<Index>;
+  t.apply(x, tx);
+};
+
+/// A solver for A x = b with Eigen's lifecycle, usable as the inner-solver policy of a method.
+/// Valid expressions, for `LS& ls`, the operand `const A& a` (a matrix or operator type the
+/// solver accepts), `const Vector<S>& b` and `Vector<S>& x` (sized, holding the initial guess):
+///   `typename LS::Scalar`;
+///   `ls.compute(a)` -> `Status` (`Converged` when ready; e.g. `NumericalIssue` when a
+///                      factorization fails); `a` must outlive the solves that follow;
+///   `ls.solve(b, x)` -> `Summary` (x holds the answer, `residual` = ||b - A x|| / ||b||);
+///   `ls.set_tolerance(tol)` (relative residual wanted; a direct solver may ignore it).
+template <class LS, class A>
+concept LinearSolver = requires(LS& ls, const A& a, const Vector<typename LS::Scalar>& b,
+                                Vector<typename LS::Scalar>& x, double tolerance) {
+  { ls.compute(a) } -> std::convertible_to<Status>;
+  { ls.solve(b, x) } -> std::convertible_to<Summary>;
+  ls.set_tolerance(tolerance);
+};
+
+/// A stop rule: called by the driver exactly once per iteration with the iteration's `Info`,
+/// it returns the status to stop with, or `std::nullopt` to go on. It may keep state (stall
+/// detection does); the driver copies it at the start of every solve.
+template <class R, class State>
+concept StopRule = std::copy_constructible<R> && requires(R& rule, const Info<State>& info) {
+  { rule(info) } -> std::convertible_to<std::optional<Status>>;
+};
+
+/// An observer: called once per iteration (after the stop rule) with the iteration's `Info`;
+/// returns `void`, or `bool` where `true` asks the driver to stop
+/// (`Status::StoppedByObserver`). Optional hook: `o.on_finish(info, status)` after the last
+/// iteration.
+template <class O, class State>
+concept Observer = std::invocable < O&,
+        const Info<State>
+& > &&(std::is_void_v<std::invoke_result_t<O&, const Info<State>&>> ||
+       std::convertible_to<std::invoke_result_t<O&, const Info<State>&>, bool>);
+
+/// An iterative method, run by `iterum::solve`. Valid expressions, for `M& m`,
+/// `const Problem& p` and `typename M::State& s`:
+///   `m.init(p)` -> `M::State` (allocates everything the iterations need);
+///   `m.step(p, s)` -> `void` or `std::optional<Status>` (one iteration, no allocation; a
+///                     returned status ends the solve, e.g. `Status::Breakdown`);
+///   `m.residual(p, s)` -> convertible to `double` (a computable optimality certificate,
+///                     cheap: the driver asks once per iteration).
+/// Optional: `m.is_finite(p, s)` -> `bool`, a cheaper test than the driver's default
+/// `s.x.allFinite()`; a member `s.counters` of type `Counters` that the driver reports.
+template <class M, class Problem>
+concept Method = requires(M& m, const Problem& p, typename M::State& s) {
+  { m.init(p) } -> std::same_as<typename M::State>;
+  m.step(p, s);
+  { m.residual(p, s) } -> std::convertible_to<double>;
+}
+&&(std::is_void_v<decltype(std::declval<M&>().step(std::declval<const Problem&>(),
+                                                   std::declval<typename M::State&>()))> ||
+   std::same_as<decltype(std::declval<M&>().step(std::declval<const Problem&>(),
+                                                 std::declval<typename M::State&>())),
+                std::optional<Status>>);
+
+}  // namespace iterum
