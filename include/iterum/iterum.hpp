@@ -21,4 +21,7 @@
 #include "iterum/linalg/laplacian.hpp"
 #include "iterum/linalg/linear_system.hpp"
 #include "iterum/linalg/operators.hpp"
+#include "iterum/ot/entropic_problem.hpp"
+#include "iterum/ot/sinkhorn.hpp"
+#include "iterum/ot/transport_result.hpp"
 #include "iterum/version.hpp"

@@ -1,0 +1,144 @@
+#pragma once
+
+/// @file transport_result.hpp
+/// @brief `TransportResult`: what the entropic OT solvers return (potentials, certificate,
+/// cost, and the plan on demand), and the one routine that certifies a pair of potentials.
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "iterum/core/error.hpp"
+#include "iterum/core/result.hpp"
+#include "iterum/core/types.hpp"
+#include "iterum/ot/entropic_problem.hpp"
+
+namespace iterum::ot {
+
+/// The outcome of `sinkhorn` (and of the other entropic OT solvers).
+///
+/// The plan is P_ij = exp((f_i + g_j - C_ij) / epsilon) on the support of the marginals and 0
+/// on rows with a_i = 0 and columns with b_j = 0. On those rows (columns) f (g) holds the
+/// c-transform of the other potential, a finite value that prices the row without sending
+/// mass through it.
+struct TransportResult : Summary {
+  Eigen::VectorXd f;              ///< row potentials (m)
+  Eigen::VectorXd g;              ///< column potentials (n)
+  double marginal_error = 0.0;    ///< ||P 1 - a||_1 + ||P^T 1 - b||_1, recomputed from f, g
+  double transport_cost = 0.0;    ///< <C, P>
+  double dual_value = 0.0;        ///< <f, a> + <g, b> - epsilon sum_ij P_ij
+  double epsilon = 0.0;           ///< the regularization the plan was computed for
+  Index sinkhorn_iterations = 0;  ///< Sinkhorn iterations (all of `iterations` for sinkhorn)
+  Index newton_iterations = 0;    ///< Newton iterations (Sinkhorn-Newton-Sparse only)
+  std::vector<double> history{};  ///< marginal error per iteration, if the monitor asked
+
+  /// The dense m x n plan, from the cost matrix the solve was given (which must still exist).
+  [[nodiscard]] Eigen::MatrixXd plan() const {
+    check::that(cost_ != nullptr, "iterum::ot::TransportResult::plan", "this",
+                "has no cost matrix (default-constructed result)");
+    return plan(*cost_);
+  }
+
+  /// The dense m x n plan for the cost matrix `c`.
+  [[nodiscard]] Eigen::MatrixXd plan(const Eigen::MatrixXd& c) const {
+    constexpr auto function = "iterum::ot::TransportResult::plan";
+    check::size(function, "C", c.rows(), f.size(), "must have as many rows as f has entries");
+    check::size(function, "C", c.cols(), g.size(), "must have as many columns as g has entries");
+    Eigen::MatrixXd p(c.rows(), c.cols());
+    const double inv = 1.0 / epsilon;
+    for (Index j = 0; j < c.cols(); ++j) {
+      if (!col_support_[static_cast<std::size_t>(j)]) {
+        p.col(j).setZero();
+        continue;
+      }
+      p.col(j) = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+      for (Index i = 0; i < c.rows(); ++i)
+        if (!row_support_[static_cast<std::size_t>(i)]) p(i, j) = 0.0;
+    }
+    return p;
+  }
+
+  /// Number of plan entries at least `threshold` times the largest one (plan sparsity).
+  [[nodiscard]] Index count_plan_entries(double threshold) const {
+    const Eigen::MatrixXd p = plan();
+    const double cut = threshold * p.maxCoeff();
+    return static_cast<Index>((p.array() >= cut).count());
+  }
+
+  // Set by the solvers.
+  const Eigen::MatrixXd* cost_ = nullptr;
+  std::vector<char> row_support_{};
+  std::vector<char> col_support_{};
+};
+
+namespace detail {
+
+/// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
+/// support), and the certificate, cost and dual value recomputed in one pass over the plan.
+inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
+                    const Eigen::VectorXd& g, TransportResult& out) {
+  const Eigen::MatrixXd& c = problem.cost();
+  const double eps = problem.epsilon();
+  const double inv = 1.0 / eps;
+  const Index m = c.rows();
+  const Index n = c.cols();
+  Eigen::VectorXd row_sums = Eigen::VectorXd::Zero(m);
+  Eigen::VectorXd col_sums(n);
+  double cost = 0.0;
+  double total = 0.0;
+  Eigen::ArrayXd column(m);
+  for (Index j = 0; j < n; ++j) {
+    column = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+    row_sums.array() += column;
+    col_sums[j] = column.sum();
+    cost += (column * c.col(j).array()).sum();
+    total += col_sums[j];
+  }
+  out.marginal_error = (row_sums - problem.a()).lpNorm<1>() + (col_sums - problem.b()).lpNorm<1>();
+  out.transport_cost = cost;
+  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * total;
+  out.epsilon = eps;
+
+  const Eigen::MatrixXd& full = problem.full_cost();
+  out.f.resize(full.rows());
+  out.g.resize(full.cols());
+  out.row_support_.assign(static_cast<std::size_t>(full.rows()), 0);
+  out.col_support_.assign(static_cast<std::size_t>(full.cols()), 0);
+  for (Index i = 0; i < m; ++i) {
+    const auto r = problem.rows()[static_cast<std::size_t>(i)];
+    out.f[r] = f[i];
+    out.row_support_[static_cast<std::size_t>(r)] = 1;
+  }
+  for (Index j = 0; j < n; ++j) {
+    const auto s = problem.cols()[static_cast<std::size_t>(j)];
+    out.g[s] = g[j];
+    out.col_support_[static_cast<std::size_t>(s)] = 1;
+  }
+  // Off the support: the c-transform with unit mass, f_i = -eps log sum_j exp((g_j - C_ij)/eps).
+  for (Index i = 0; i < full.rows(); ++i) {
+    if (out.row_support_[static_cast<std::size_t>(i)]) continue;
+    double top = -std::numeric_limits<double>::infinity();
+    for (Index j = 0; j < n; ++j)
+      top = std::max(top, g[j] - full(i, problem.cols()[static_cast<std::size_t>(j)]));
+    double sum = 0.0;
+    for (Index j = 0; j < n; ++j)
+      sum += std::exp((g[j] - full(i, problem.cols()[static_cast<std::size_t>(j)]) - top) * inv);
+    out.f[i] = -(top + eps * std::log(sum));
+  }
+  for (Index j = 0; j < full.cols(); ++j) {
+    if (out.col_support_[static_cast<std::size_t>(j)]) continue;
+    double top = -std::numeric_limits<double>::infinity();
+    for (Index i = 0; i < m; ++i)
+      top = std::max(top, f[i] - full(problem.rows()[static_cast<std::size_t>(i)], j));
+    double sum = 0.0;
+    for (Index i = 0; i < m; ++i)
+      sum += std::exp((f[i] - full(problem.rows()[static_cast<std::size_t>(i)], j) - top) * inv);
+    out.g[j] = -(top + eps * std::log(sum));
+  }
+  out.cost_ = &full;
+}
+
+}  // namespace detail
+}  // namespace iterum::ot

@@ -1,0 +1,291 @@
+#include "iterum/ot/sinkhorn.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "iterum/core/random.hpp"
+#include "support/catch_compat.hpp"
+#include "support/throws.hpp"
+
+using iterum::Status;
+using iterum::test::invalid_argument_message;
+
+namespace {
+
+Eigen::MatrixXd uniform_cost(iterum::Index m, iterum::Index n, std::uint64_t seed) {
+  auto engine = iterum::make_engine(seed);
+  Eigen::MatrixXd c(m, n);
+  for (iterum::Index j = 0; j < n; ++j)
+    for (iterum::Index i = 0; i < m; ++i) c(i, j) = iterum::random::uniform01(engine);
+  return c;
+}
+
+Eigen::VectorXd random_marginal(iterum::Index n, std::uint64_t seed) {
+  auto engine = iterum::make_engine(seed);
+  Eigen::VectorXd v(n);
+  for (iterum::Index i = 0; i < n; ++i) v[i] = 0.1 + iterum::random::uniform01(engine);
+  return v / v.sum();
+}
+
+/// Exact 1-D OT cost between discrete measures on the same sorted grid, by the quantile
+/// formula: integral over t in [0, 1] of |F^-1(t) - G^-1(t)|^p.
+double quantile_cost(const Eigen::VectorXd& x, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                     double p) {
+  double total = 0.0;
+  iterum::Index i = 0, j = 0;
+  double left_a = a[0], left_b = b[0];
+  while (i < a.size() && j < b.size()) {
+    const double w = std::min(left_a, left_b);
+    total += w * std::pow(std::abs(x[i] - x[j]), p);
+    left_a -= w;
+    left_b -= w;
+    if (left_a <= 1e-18 && ++i < a.size()) left_a = a[i];
+    if (left_b <= 1e-18 && ++j < b.size()) left_b = b[j];
+  }
+  return total;
+}
+
+/// Sinkhorn in plain scaling form, in long double, run far past convergence: a separate
+/// implementation to compare against on tiny instances.
+Eigen::MatrixXd reference_plan(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                               const Eigen::MatrixXd& c, double epsilon) {
+  using L = long double;
+  const auto m = static_cast<std::size_t>(a.size()), n = static_cast<std::size_t>(b.size());
+  std::vector<L> k(m * n), u(m, 1), v(n, 1);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      k[i * n + j] = std::exp(
+          -static_cast<L>(c(static_cast<iterum::Index>(i), static_cast<iterum::Index>(j))) /
+          static_cast<L>(epsilon));
+  for (int it = 0; it < 20000; ++it) {
+    for (std::size_t i = 0; i < m; ++i) {
+      L s = 0;
+      for (std::size_t j = 0; j < n; ++j) s += k[i * n + j] * v[j];
+      u[i] = static_cast<L>(a[static_cast<iterum::Index>(i)]) / s;
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      L s = 0;
+      for (std::size_t i = 0; i < m; ++i) s += k[i * n + j] * u[i];
+      v[j] = static_cast<L>(b[static_cast<iterum::Index>(j)]) / s;
+    }
+  }
+  Eigen::MatrixXd p(a.size(), b.size());
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      p(static_cast<iterum::Index>(i), static_cast<iterum::Index>(j)) =
+          static_cast<double>(u[i] * k[i * n + j] * v[j]);
+  return p;
+}
+
+/// Rounds a nearly feasible plan onto the transport polytope (Altschuler, Weed, Rigollet,
+/// NeurIPS 2017, Alg. 2), so that weak duality applies to it.
+Eigen::MatrixXd round_to_feasible(Eigen::MatrixXd p, const Eigen::VectorXd& a,
+                                  const Eigen::VectorXd& b) {
+  const Eigen::VectorXd x = (a.array() / p.rowwise().sum().array()).min(1.0).matrix();
+  p = x.asDiagonal() * p;
+  const Eigen::VectorXd y = (b.array() / p.colwise().sum().transpose().array()).min(1.0).matrix();
+  p = p * y.asDiagonal();
+  const Eigen::VectorXd err_a = a - p.rowwise().sum();
+  const Eigen::VectorXd err_b = b - p.colwise().sum().transpose();
+  if (err_a.lpNorm<1>() > 0) p += err_a * err_b.transpose() / err_a.lpNorm<1>();
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("an additive cost gives the product plan for any epsilon", "[ot][sinkhorn]") {
+  // C_ij = s_i + t_j: every coupling has the same cost, so the entropic plan is a b^T.
+  const iterum::Index m = 7, n = 5;
+  const Eigen::VectorXd a = random_marginal(m, 1), b = random_marginal(n, 2);
+  const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(m, 0.0, 3.0);
+  const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(n, -1.0, 2.0);
+  const Eigen::MatrixXd c = s.replicate(1, n) + t.transpose().replicate(m, 1);
+  for (double epsilon : {10.0, 1.0, 0.01, 1e-4}) {
+    const auto r = iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = 1e-14});
+    INFO("epsilon " << epsilon);
+    REQUIRE(r.ok());
+    // exp amplifies the rounding of f + g - C by 1 / epsilon.
+    REQUIRE((r.plan() - a * b.transpose()).cwiseAbs().maxCoeff() < 1e-16 / epsilon + 1e-14);
+    REQUIRE_THAT(r.transport_cost,
+                 Catch::Matchers::WithinRel(a.dot(s) + b.dot(t), 1e-14 / epsilon));
+  }
+}
+
+TEST_CASE("tiny instances match a long high-precision scaling loop", "[ot][sinkhorn]") {
+  const Eigen::MatrixXd c = uniform_cost(4, 6, 7);
+  const Eigen::VectorXd a = random_marginal(4, 8), b = random_marginal(6, 9);
+  for (double epsilon : {1.0, 0.1, 0.03}) {
+    const auto r = iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = 1e-15});
+    INFO("epsilon " << epsilon << ", status " << iterum::to_string(r.status));
+    REQUIRE(r.marginal_error < 1e-14);
+    REQUIRE((r.plan() - reference_plan(a, b, c, epsilon)).cwiseAbs().maxCoeff() < 1e-13);
+  }
+}
+
+TEST_CASE("1-D W1 and W2^2 are approached as epsilon -> 0", "[ot][sinkhorn]") {
+  // Discretized densities on 200 grid points; exact costs from the quantile formula.
+  const iterum::Index n = 200;
+  const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(n, 0.0, 1.0);
+  const auto bump = [&](double mean, double sd) {
+    return ((x.array() - mean).square() / (-2 * sd * sd)).exp().matrix().eval();
+  };
+  Eigen::VectorXd a = bump(0.2, 0.05) + 0.5 * bump(0.7, 0.1);
+  Eigen::VectorXd b = bump(0.5, 0.08) + 0.3 * bump(0.9, 0.03);
+  a /= a.sum();
+  b /= b.sum();
+  for (const double power : {1.0, 2.0}) {
+    Eigen::MatrixXd c(n, n);
+    for (iterum::Index j = 0; j < n; ++j)
+      for (iterum::Index i = 0; i < n; ++i) c(i, j) = std::pow(std::abs(x[i] - x[j]), power);
+    const double exact = quantile_cost(x, a, b, power);
+    double previous_gap = std::numeric_limits<double>::infinity();
+    for (double epsilon : {1e-2, 1e-3, 1e-4}) {
+      const auto r =
+          iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = 1e-10, .max_iterations = 500000});
+      INFO("p " << power << ", epsilon " << epsilon << ", exact " << exact << ", entropic "
+                << r.transport_cost);
+      REQUIRE(r.ok());
+      const double gap = std::abs(r.transport_cost - exact);
+      REQUIRE(gap < previous_gap);
+      previous_gap = gap;
+    }
+    REQUIRE(previous_gap < 2e-3 * exact);
+  }
+}
+
+TEST_CASE(
+    "weak duality: the dual value is below the cost of the rounded plan, and the gap "
+    "closes",
+    "[ot][sinkhorn]") {
+  const Eigen::MatrixXd c = uniform_cost(30, 40, 11);
+  const Eigen::VectorXd a = random_marginal(30, 12), b = random_marginal(40, 13);
+  const double epsilon = 0.05;
+  double previous = std::numeric_limits<double>::infinity();
+  for (double tolerance : {1e-3, 1e-6, 1e-10}) {
+    const auto r = iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = tolerance});
+    const Eigen::MatrixXd p = round_to_feasible(r.plan(), a, b);
+    const Eigen::ArrayXXd entropy =
+        (p.array() > 0).select(p.array() * (p.array().log() - 1), Eigen::ArrayXXd::Zero(30, 40));
+    const double primal = (c.array() * p.array()).sum() + epsilon * entropy.sum();
+    INFO("tolerance " << tolerance << ": primal " << primal << ", dual " << r.dual_value);
+    const double gap = primal - r.dual_value;
+    REQUIRE(gap > -1e-12);
+    REQUIRE(gap < previous);
+    previous = gap;
+  }
+  REQUIRE(previous < 1e-9);
+}
+
+TEST_CASE("zero marginal entries carry no mass and keep finite potentials", "[ot][sinkhorn]") {
+  Eigen::VectorXd a = random_marginal(6, 21), b = random_marginal(5, 22);
+  a[0] = 0.0;
+  a[4] = 0.0;
+  b[2] = 0.0;
+  a /= a.sum();
+  b /= b.sum();
+  const Eigen::MatrixXd c = uniform_cost(6, 5, 23);
+  const auto r = iterum::ot::sinkhorn(a, b, c, 0.05, {.tolerance = 1e-12});
+  REQUIRE(r.ok());
+  REQUIRE(r.f.allFinite());
+  REQUIRE(r.g.allFinite());
+  const Eigen::MatrixXd p = r.plan();
+  REQUIRE(p.row(0).isZero(0.0));
+  REQUIRE(p.row(4).isZero(0.0));
+  REQUIRE(p.col(2).isZero(0.0));
+  REQUIRE((p.rowwise().sum() - a).lpNorm<1>() + (p.colwise().sum().transpose() - b).lpNorm<1>() <
+          1e-12);
+}
+
+TEST_CASE("small epsilon, rectangular shapes and a huge cost range stay finite and certified",
+          "[ot][sinkhorn]") {
+  const Eigen::MatrixXd base = uniform_cost(40, 25, 31);
+  const Eigen::VectorXd a = random_marginal(40, 32), b = random_marginal(25, 33);
+  Eigen::MatrixXd wide = base;
+  wide(0, 0) = 1e6;  // a huge dynamic range
+  for (const Eigen::MatrixXd* c : std::array<const Eigen::MatrixXd*, 2>{&base, &wide}) {
+    const double max_c = c->maxCoeff();
+    for (double relative : {1.0, 1e-2, 1e-4}) {
+      const auto r = iterum::ot::sinkhorn(a, b, *c, relative * max_c,
+                                          {.tolerance = 1e-9, .max_iterations = 20000});
+      INFO("epsilon / max C = " << relative << ", status " << iterum::to_string(r.status));
+      REQUIRE(r.f.allFinite());
+      REQUIRE(r.g.allFinite());
+      REQUIRE(std::isfinite(r.marginal_error));
+      REQUIRE(std::isfinite(r.transport_cost));
+      REQUIRE(r.plan().allFinite());
+      if (r.ok()) REQUIRE(r.marginal_error < 1e-8);
+    }
+  }
+}
+
+TEST_CASE("a warm start from a solution converges at once", "[ot][sinkhorn]") {
+  const Eigen::MatrixXd c = uniform_cost(20, 20, 41);
+  const Eigen::VectorXd a = random_marginal(20, 42), b = random_marginal(20, 43);
+  const auto cold = iterum::ot::sinkhorn(a, b, c, 0.01, {.tolerance = 1e-11});
+  REQUIRE(cold.ok());
+  REQUIRE(cold.iterations > 5);
+  const auto warm =
+      iterum::ot::sinkhorn(a, b, c, 0.01, {.tolerance = 1e-9, .f0 = cold.f, .g0 = cold.g});
+  REQUIRE(warm.ok());
+  REQUIRE(warm.iterations <= 1);
+}
+
+TEST_CASE("sinkhorn rejects bad input naming the argument", "[ot][sinkhorn][errors]") {
+  const Eigen::VectorXd a = Eigen::VectorXd::Constant(3, 1.0 / 3), b = a;
+  const Eigen::MatrixXd c = Eigen::MatrixXd::Ones(3, 3);
+  const std::string f = "iterum::ot::sinkhorn: ";
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Eigen::VectorXd negative = a;
+  negative[1] = -0.1;
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(negative, b, c, 1.0); }) ==
+          f + "argument 'a' must be nonnegative, but entry 1 is not (got -0.1)");
+  Eigen::VectorXd with_nan = b;
+  with_nan[2] = nan;
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, with_nan, c, 1.0); }) ==
+          f + "argument 'b' must be finite, but entry 2 is not (got nan)");
+  Eigen::MatrixXd c_inf = c;
+  c_inf(1, 2) = std::numeric_limits<double>::infinity();
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, b, c_inf, 1.0); }) ==
+          f + "argument 'C' must be finite, but entry (1, 2) is not (got inf)");
+  const Eigen::VectorXd heavy = 2 * b;
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, heavy, c, 1.0); }) ==
+          f + "argument 'b' must have the same total mass as a (1) within 1e-12 relative (got "
+              "total mass 2)");
+  const Eigen::MatrixXd c_small = Eigen::MatrixXd::Ones(3, 2);
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, b, c_small, 1.0); }) ==
+          f + "argument 'C' must have as many columns as b has entries (3) (got 2)");
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, b, c, 0.0); }) ==
+          f + "argument 'epsilon' must be positive (got 0)");
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(a, b, c, -1.0); }) ==
+          f + "argument 'epsilon' must be positive (got -1)");
+  const Eigen::VectorXd empty(0);
+  const Eigen::MatrixXd c_empty(0, 3);
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(empty, b, c_empty, 1.0); }) ==
+          f + "argument 'a' must not be empty (got size 0)");
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(3);
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(zero, zero, c, 1.0); }) ==
+          f + "argument 'a' must be positive (got 0)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn(a, b, c, 1.0, {.f0 = Eigen::VectorXd::Zero(2)});
+          }) == f + "argument 'options.f0' must have as many entries as a (3) (got 2)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn(a, b, c, 1.0, {.tolerance = -1.0});
+          }) == f + "argument 'options.tolerance' must be nonnegative (got -1)");
+}
+
+TEST_CASE("sinkhorn reports budgets as a status and records history", "[ot][sinkhorn]") {
+  const Eigen::MatrixXd c = uniform_cost(50, 50, 51);
+  const Eigen::VectorXd a = random_marginal(50, 52), b = random_marginal(50, 53);
+  const auto r = iterum::ot::sinkhorn(
+      a, b, c, 1e-3,
+      {.tolerance = 1e-14, .max_iterations = 7, .monitor = {.record_history = true}});
+  REQUIRE(r.status == Status::MaxIterations);
+  REQUIRE(r.iterations == 7);
+  REQUIRE(r.sinkhorn_iterations == 7);
+  REQUIRE(r.history.size() == 8);
+  REQUIRE(r.counters.matvecs >= 2 * 7);
+  REQUIRE_THAT(r.history.back(), Catch::Matchers::WithinRel(r.marginal_error, 1e-6));
+}
