@@ -14,6 +14,7 @@
 #include "iterum/linalg/laplacian.hpp"
 #include "support/catch_compat.hpp"
 #include "support/linear_solver_conformance.hpp"
+#include "support/random_data.hpp"
 #include "support/throws.hpp"
 
 using iterum::Status;
@@ -26,10 +27,7 @@ namespace {
 
 /// A random SPD matrix Q diag(d) Q^T with eigenvalues d log-spaced in [1, condition].
 Eigen::MatrixXd random_spd(iterum::Index n, double condition, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd g(n, n);
-  for (iterum::Index j = 0; j < n; ++j)
-    for (iterum::Index i = 0; i < n; ++i) g(i, j) = iterum::random::normal(engine);
+  const Eigen::MatrixXd g = iterum::test::normal_matrix(n, n, seed);
   const Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
   const Eigen::MatrixXd q = qr.householderQ();
   Eigen::VectorXd d(n);

@@ -7,15 +7,12 @@
 #include "iterum/core/random.hpp"
 #include "iterum/linalg/laplacian.hpp"
 #include "support/catch_compat.hpp"
+#include "support/random_data.hpp"
 #include "support/throws.hpp"
 
 namespace {
 Eigen::MatrixXd random_matrix(iterum::Index rows, iterum::Index cols, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd m(rows, cols);
-  for (iterum::Index j = 0; j < cols; ++j)
-    for (iterum::Index i = 0; i < rows; ++i) m(i, j) = iterum::random::normal(engine);
-  return m;
+  return iterum::test::normal_matrix(rows, cols, seed);
 }
 }  // namespace
 

@@ -8,6 +8,7 @@
 
 #include "iterum/core/random.hpp"
 #include "support/catch_compat.hpp"
+#include "support/random_data.hpp"
 #include "support/throws.hpp"
 
 using iterum::Status;
@@ -16,11 +17,7 @@ using iterum::test::invalid_argument_message;
 namespace {
 
 Eigen::MatrixXd uniform_cost(iterum::Index m, iterum::Index n, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd c(m, n);
-  for (iterum::Index j = 0; j < n; ++j)
-    for (iterum::Index i = 0; i < m; ++i) c(i, j) = iterum::random::uniform01(engine);
-  return c;
+  return iterum::test::uniform_matrix(m, n, seed);
 }
 
 Eigen::VectorXd random_marginal(iterum::Index n, std::uint64_t seed) {

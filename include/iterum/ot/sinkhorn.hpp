@@ -157,12 +157,9 @@ class SinkhornMethod {
     if (detail::positive_finite(s.kv)) {
       s.u = p.a().cwiseQuotient(s.kv);
     } else {
-      s.g = s.column_potentials(p.epsilon());
+      absorb(p, s);
       detail::log_update_rows(p, s.g, s.f);
-      s.u.setOnes();
-      s.v.setOnes();
       detail::compute_kernel(p, s.f, s.g, s.kernel);
-      ++s.absorptions;
     }
     // Columns: v = b / (K^T u).
     s.ktu.noalias() = s.kernel.transpose() * s.u;
@@ -170,12 +167,9 @@ class SinkhornMethod {
     if (detail::positive_finite(s.ktu)) {
       s.v = p.b().cwiseQuotient(s.ktu);
     } else {
-      s.f = s.row_potentials(p.epsilon());
+      absorb(p, s);
       detail::log_update_columns(p, s.f, s.g);
-      s.u.setOnes();
-      s.v.setOnes();
       detail::compute_kernel(p, s.f, s.g, s.kernel);
-      ++s.absorptions;
       s.ktu.noalias() = s.kernel.transpose() * s.u;
       ++s.counters.matvecs;
     }
@@ -187,12 +181,7 @@ class SinkhornMethod {
     const double extreme =
         std::max({s.u.maxCoeff(), s.v.maxCoeff(), 1.0 / s.u.minCoeff(), 1.0 / s.v.minCoeff()});
     if (!(extreme < big)) {
-      s.f = s.row_potentials(p.epsilon());
-      s.g = s.column_potentials(p.epsilon());
-      s.u.setOnes();
-      s.v.setOnes();
-      detail::compute_kernel(p, s.f, s.g, s.kernel);
-      ++s.absorptions;
+      absorb(p, s);
       refresh(p, s);
       return;
     }
@@ -212,6 +201,16 @@ class SinkhornMethod {
   }
 
  private:
+  /// Folds the scalings into the potentials: f += eps log u, g += eps log v, u = v = 1. The
+  /// kernel is stale afterwards; the caller recomputes it.
+  static void absorb(const EntropicProblem& p, State& s) {
+    s.f += p.epsilon() * s.u.array().log().matrix();
+    s.g += p.epsilon() * s.v.array().log().matrix();
+    s.u.setOnes();
+    s.v.setOnes();
+    ++s.absorptions;
+  }
+
   /// Recomputes the kernel products and the error for (u, v) = (1, 1) after a kernel change.
   static void refresh(const EntropicProblem& p, State& s) {
     detail::compute_kernel(p, s.f, s.g, s.kernel);
