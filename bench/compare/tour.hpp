@@ -31,6 +31,7 @@ struct Case {
   std::string family;
   std::string name;
   std::function<std::vector<Method>()> prepare;  // builds the data (not timed) and the methods
+  int max_repeats = 1000;  // heavy cases cap their timed rounds (and skip the warm-up round)
 };
 
 /// The cases every translation unit of the tour registered.
@@ -58,12 +59,15 @@ inline double median(std::vector<double> v) {
   return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/// Runs `c` with `repeats` interleaved rounds (plus one untimed warm-up round).
+/// Runs `c` with `repeats` interleaved rounds (plus one untimed warm-up round), or with the
+/// case's own cap on rounds and no warm-up for heavy cases.
 inline std::vector<Row> run_case(const Case& c, int repeats) {
   std::vector<Method> methods = c.prepare();
+  const bool heavy = repeats > c.max_repeats;
+  repeats = std::min(repeats, c.max_repeats);
   std::vector<std::vector<double>> times(methods.size());
   std::vector<Outcome> outcomes(methods.size());
-  for (int round = -1; round < repeats; ++round) {
+  for (int round = heavy ? 0 : -1; round < repeats; ++round) {
     for (std::size_t m = 0; m < methods.size(); ++m) {
       const auto start = std::chrono::steady_clock::now();
       outcomes[m] = methods[m].run();

@@ -23,5 +23,6 @@
 #include "iterum/linalg/operators.hpp"
 #include "iterum/ot/entropic_problem.hpp"
 #include "iterum/ot/sinkhorn.hpp"
+#include "iterum/ot/sinkhorn_newton_sparse.hpp"
 #include "iterum/ot/transport_result.hpp"
 #include "iterum/version.hpp"

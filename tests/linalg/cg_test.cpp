@@ -408,3 +408,12 @@ TEST_CASE("CG steps, and repeated inner solves, do not allocate", "[linalg][cg][
   REQUIRE(again.ok());
 }
 #endif
+
+TEST_CASE("ConjugateGradient takes Eigen matrices as its operand", "[linalg][cg][linear_solver]") {
+  const Eigen::SparseMatrix<double> a = iterum::linalg::laplacian_2d(9, 8);
+  iterum::linalg::ConjugateGradient<Eigen::SparseMatrix<double>> sparse;
+  iterum::test::check_linear_solver(sparse, a, Eigen::MatrixXd(a), 1e-10);
+  const Eigen::MatrixXd dense(a);
+  iterum::linalg::ConjugateGradient<Eigen::MatrixXd> on_dense;
+  iterum::test::check_linear_solver(on_dense, dense, dense, 1e-10);
+}

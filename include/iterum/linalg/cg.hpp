@@ -229,13 +229,35 @@ class CgMethod {
   Precond preconditioner_;
 };
 
-/// Conjugate gradient as a `LinearSolver` model over operator type `Op`, for use as the inner
-/// solver of other methods. `compute(a)` sets up the preconditioner; `solve(b, x)` starts from
-/// x (warm start) and reuses its workspace across solves.
-template <class Op, class Precond = JacobiPreconditioner<typename Op::Scalar>>
+namespace detail {
+
+/// The operator CG runs on for an operand type: symmetric sparse matrices get the row-wise
+/// symmetric product, dense matrices the plain one, LinearOperators are used as they are.
+template <class A>
+struct cg_operator {
+  using type = A;
+};
+template <class S, int Options, class StorageIndex>
+struct cg_operator<Eigen::SparseMatrix<S, Options, StorageIndex>> {
+  using type = SymmetricSparseOperator<Eigen::SparseMatrix<S, Options, StorageIndex>>;
+};
+template <class S, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
+struct cg_operator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>> {
+  using type = DenseOperator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>>;
+};
+
+}  // namespace detail
+
+/// Conjugate gradient as a `LinearSolver` model, for use as the inner solver of other
+/// methods. The operand `A` is a `LinearOperator`, an `Eigen::SparseMatrix` (assumed
+/// symmetric, as CG requires) or a dense `Eigen::Matrix`. `compute(a)` sets up the
+/// preconditioner; `solve(b, x)` starts from x (warm start) and reuses its workspace.
+template <class A, class Precond = JacobiPreconditioner<typename A::Scalar>>
 class ConjugateGradient {
  public:
-  using Scalar = typename Op::Scalar;
+  using Scalar = typename A::Scalar;
+  /// The operator the iterations apply.
+  using Op = typename detail::cg_operator<A>::type;
 
   explicit ConjugateGradient(CgOptions options = {}, Precond preconditioner = {})
       : options_(std::move(options)), method_(std::move(preconditioner)) {
@@ -244,26 +266,33 @@ class ConjugateGradient {
 
   /// Prepares for `a`, which must outlive the following solves. If it throws (e.g. Jacobi on a
   /// non-positive diagonal), the solver keeps its previous operator.
-  Status compute(const Op& a) requires Preconditioner<Precond, Op> {
+  Status compute(const A& a) requires Preconditioner<Precond, Op> {
     check::square("iterum::linalg::ConjugateGradient::compute", "A", a.rows(), a.cols());
-    method_.precondition(a);
-    a_ = &a;
+    if constexpr (std::is_same_v<Op, A>) {
+      method_.precondition(a);
+      a_ = &a;
+    } else {
+      const Op view(a);
+      method_.precondition(view);
+      view_.emplace(a);
+    }
     return Status::Converged;
   }
-  Status compute(Op&&) = delete;
+  Status compute(A&&) = delete;
 
   /// Solves A x = b from the initial guess in x.
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
     constexpr std::string_view function = "iterum::linalg::ConjugateGradient::solve";
-    check::that(a_ != nullptr, function, "this", "needs compute(A) before solve");
-    check::size(function, "b", b.size(), a_->rows(), "must have as many entries as A has rows");
-    check::size(function, "x", x.size(), a_->cols(), "must have as many entries as A has columns");
+    const Op* op = current();
+    check::that(op != nullptr, function, "this", "needs compute(A) before solve");
+    check::size(function, "b", b.size(), op->rows(), "must have as many entries as A has rows");
+    check::size(function, "x", x.size(), op->cols(), "must have as many entries as A has columns");
     const auto start = iterum::detail::Clock::now();
-    const LinearSystem<Op> system{*a_, b};
+    const LinearSystem<Op> system{*op, b};
     method_.restart(system, x, state_);
     auto result =
         solve_monitored(system, method_, std::move(state_),
-                        stop::standard(options_.tolerance, options_.iteration_budget(a_->cols()),
+                        stop::standard(options_.tolerance, options_.iteration_budget(op->cols()),
                                        options_.time_limit_seconds),
                         options_.monitor, "iterum::linalg::ConjugateGradient", start);
     state_ = std::move(result.state);
@@ -281,10 +310,19 @@ class ConjugateGradient {
   [[nodiscard]] const CgOptions& options() const noexcept { return options_; }
 
  private:
+  [[nodiscard]] const Op* current() const noexcept {
+    if constexpr (std::is_same_v<Op, A>) {
+      return a_;
+    } else {
+      return view_ ? &*view_ : nullptr;
+    }
+  }
+
   CgOptions options_;
   CgMethod<Scalar, Precond> method_;
   CgState<Scalar> state_;
-  const Op* a_ = nullptr;
+  const A* a_ = nullptr;      // a LinearOperator operand
+  std::optional<Op> view_{};  // the view of a matrix operand
 };
 
 /// What `conjugate_gradient` returns.

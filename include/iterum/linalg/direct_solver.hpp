@@ -10,6 +10,7 @@
 #include <cmath>
 #include <concepts>
 #include <limits>
+#include <memory>
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/result.hpp"
@@ -42,8 +43,8 @@ class DirectSolver {
     check::not_empty(function, "A", a.rows());
     check::square(function, "A", a.rows(), a.cols());
     a_ = &a;
-    factorization_.compute(a);
-    factorized_ = factorization_.info() == Eigen::Success;
+    factorization_->compute(a);
+    factorized_ = factorization_->info() == Eigen::Success;
     return factorized_ ? Status::Converged : Status::NumericalIssue;
   }
 
@@ -62,7 +63,7 @@ class DirectSolver {
       out.seconds = iterum::detail::seconds_since(start);
       return out;
     }
-    x = factorization_.solve(b);
+    x = factorization_->solve(b);
     const double rhs_norm = static_cast<double>(b.norm());
     const double residual_norm = static_cast<double>((b - product(x)).norm());
     out.counters.matvecs = 1;
@@ -80,10 +81,11 @@ class DirectSolver {
     tolerance_ = tolerance;
   }
 
-  [[nodiscard]] const Factorization& factorization() const noexcept { return factorization_; }
+  [[nodiscard]] const Factorization& factorization() const noexcept { return *factorization_; }
 
  private:
-  Factorization factorization_;
+  // Held through a pointer so the solver is movable (Eigen's sparse factorizations are not).
+  std::unique_ptr<Factorization> factorization_ = std::make_unique<Factorization>();
   const MatrixType* a_ = nullptr;
   bool factorized_ = false;
   double tolerance_ = std::sqrt(static_cast<double>(Eigen::NumTraits<Scalar>::epsilon()));

@@ -31,6 +31,22 @@
 #include "iterum/ot/transport_result.hpp"
 
 namespace iterum::ot {
+namespace detail {
+
+/// Checks the fields every entropic OT solver's options share: tolerance, budgets, warm-start
+/// potentials and monitor.
+template <class Options>
+void validate_common_options(std::string_view function, const Options& o) {
+  check::nonnegative(function, "options.tolerance", o.tolerance);
+  check::finite(function, "options.tolerance", o.tolerance);
+  check::nonnegative(function, "options.max_iterations", static_cast<double>(o.max_iterations));
+  check::positive(function, "options.time_limit_seconds", o.time_limit_seconds);
+  if (o.f0) check::all_finite(function, "options.f0", *o.f0);
+  if (o.g0) check::all_finite(function, "options.g0", *o.g0);
+  o.monitor.validate(function);
+}
+
+}  // namespace detail
 
 /// Options of `sinkhorn`.
 struct SinkhornOptions {
@@ -43,13 +59,7 @@ struct SinkhornOptions {
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SinkhornOptions::validate") const {
-    check::nonnegative(function, "options.tolerance", tolerance);
-    check::finite(function, "options.tolerance", tolerance);
-    check::nonnegative(function, "options.max_iterations", static_cast<double>(max_iterations));
-    check::positive(function, "options.time_limit_seconds", time_limit_seconds);
-    if (f0) check::all_finite(function, "options.f0", *f0);
-    if (g0) check::all_finite(function, "options.g0", *g0);
-    monitor.validate(function);
+    detail::validate_common_options(function, *this);
   }
 };
 
@@ -151,6 +161,21 @@ class SinkhornMethod {
     return s;
   }
 
+  /// Starts from potentials (f, g) whose kernel exp((f + g - C) / epsilon) the caller already
+  /// holds (e.g. the plan of another method's state): no exponentials are recomputed.
+  [[nodiscard]] State init_with_kernel(const EntropicProblem& p, const Eigen::VectorXd& f,
+                                       const Eigen::VectorXd& g,
+                                       const Eigen::MatrixXd& kernel) const {
+    State s;
+    s.f = f;
+    s.g = g;
+    s.u = Eigen::VectorXd::Ones(f.size());
+    s.v = Eigen::VectorXd::Ones(g.size());
+    s.kernel = kernel;
+    update_products(p, s);
+    return s;
+  }
+
   /// One Sinkhorn iteration (no allocation unless an absorption or log-domain update runs).
   void step(const EntropicProblem& p, State& s) const {
     // Rows: u = a / (K v), in the log domain if some K v underflowed.
@@ -214,6 +239,11 @@ class SinkhornMethod {
   /// Recomputes the kernel products and the error for (u, v) = (1, 1) after a kernel change.
   static void refresh(const EntropicProblem& p, State& s) {
     detail::compute_kernel(p, s.f, s.g, s.kernel);
+    update_products(p, s);
+  }
+
+  /// K v, K^T u and the error for the current kernel and scalings.
+  static void update_products(const EntropicProblem& p, State& s) {
     s.kv.noalias() = s.kernel * s.v;
     s.ktu.noalias() = s.kernel.transpose() * s.u;
     s.counters.matvecs += 2;
@@ -224,14 +254,23 @@ class SinkhornMethod {
 
 namespace detail {
 
-/// Support-sized warm-start potentials from full-sized options (zeros when absent).
-inline Eigen::VectorXd restrict_potential(const std::optional<Eigen::VectorXd>& full,
-                                          const std::vector<Index>& support, Index size) {
-  Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Index>(support.size()));
-  if (!full) return out;
-  (void)size;
-  for (std::size_t k = 0; k < support.size(); ++k) out[static_cast<Index>(k)] = (*full)[support[k]];
-  return out;
+/// Support-sized warm-start potentials (f0, g0) from full-sized options, checked against the
+/// marginals' sizes (zeros where absent).
+template <class Options>
+std::pair<Eigen::VectorXd, Eigen::VectorXd> warm_start(std::string_view function, const Options& o,
+                                                       const EntropicProblem& p, Index m, Index n) {
+  const auto restrict = [](const std::optional<Eigen::VectorXd>& full,
+                           const std::vector<Index>& support) {
+    Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Index>(support.size()));
+    if (full) {
+      for (std::size_t k = 0; k < support.size(); ++k)
+        out[static_cast<Index>(k)] = (*full)[support[k]];
+    }
+    return out;
+  };
+  if (o.f0) check::size(function, "options.f0", o.f0->size(), m, "must have as many entries as a");
+  if (o.g0) check::size(function, "options.g0", o.g0->size(), n, "must have as many entries as b");
+  return {restrict(o.f0, p.rows()), restrict(o.g0, p.cols())};
 }
 
 }  // namespace detail
@@ -255,16 +294,9 @@ inline Eigen::VectorXd restrict_potential(const std::optional<Eigen::VectorXd>& 
   const auto start = iterum::detail::Clock::now();
   options.validate(function);
   const EntropicProblem problem(a, b, c, epsilon, function);
-  if (options.f0)
-    check::size(function, "options.f0", options.f0->size(), a.size(),
-                "must have as many entries as a");
-  if (options.g0)
-    check::size(function, "options.g0", options.g0->size(), b.size(),
-                "must have as many entries as b");
+  const auto [f0, g0] = detail::warm_start(function, options, problem, a.size(), b.size());
   SinkhornMethod method;
-  auto state =
-      method.init(problem, detail::restrict_potential(options.f0, problem.rows(), a.size()),
-                  detail::restrict_potential(options.g0, problem.cols(), b.size()));
+  auto state = method.init(problem, f0, g0);
   auto run = solve_monitored(
       problem, method, std::move(state),
       stop::standard(options.tolerance, options.max_iterations, options.time_limit_seconds),

@@ -1,0 +1,167 @@
+#include "iterum/ot/sinkhorn_newton_sparse.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "iterum/linalg/direct_solver.hpp"
+#include "iterum/ot/sinkhorn.hpp"
+#include "support/catch_compat.hpp"
+#include "support/random_data.hpp"
+#include "support/splitmix.hpp"
+#include "support/throws.hpp"
+
+using iterum::Status;
+
+namespace {
+
+Eigen::VectorXd random_marginal(iterum::Index n, std::uint64_t seed) {
+  Eigen::VectorXd v = (iterum::test::uniform_matrix(n, 1, seed).array() + 0.1).matrix();
+  return v / v.sum();
+}
+
+/// Potentials are unique up to f + t, g - t: compare after removing the mean of f.
+double potential_distance(const iterum::ot::TransportResult& x,
+                          const iterum::ot::TransportResult& y) {
+  const double shift = (x.f.array() - y.f.array()).mean();
+  return std::max((x.f.array() - y.f.array() - shift).abs().maxCoeff(),
+                  (x.g.array() - y.g.array() + shift).abs().maxCoeff());
+}
+
+}  // namespace
+
+TEST_CASE("SNS and Sinkhorn reach the same plan and potentials", "[ot][sns]") {
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(60, 45, 1);
+  const Eigen::VectorXd a = random_marginal(60, 2), b = random_marginal(45, 3);
+  for (double epsilon : {0.1, 0.01, 0.002}) {
+    const auto sinkhorn =
+        iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = 1e-13, .max_iterations = 1000000});
+    const auto sns = iterum::ot::sinkhorn_newton_sparse(a, b, c, epsilon, {.tolerance = 1e-13});
+    INFO("epsilon " << epsilon << ": Sinkhorn " << sinkhorn.iterations << " iterations, SNS "
+                    << sns.sinkhorn_iterations << " + " << sns.newton_iterations);
+    REQUIRE(sinkhorn.ok());
+    REQUIRE(sns.ok());
+    REQUIRE(sns.marginal_error <= 1e-12);
+    REQUIRE((sns.plan() - sinkhorn.plan()).cwiseAbs().maxCoeff() < 1e-11);
+    REQUIRE(potential_distance(sns, sinkhorn) < 1e-9);
+    REQUIRE_THAT(sns.transport_cost, Catch::Matchers::WithinRel(sinkhorn.transport_cost, 1e-9));
+    REQUIRE(sns.iterations == sns.sinkhorn_iterations + sns.newton_iterations);
+  }
+}
+
+TEST_CASE("SNS on the paper's random case needs few iterations", "[ot][sns]") {
+  // Tang et al., Table 1 (random assignment, eta = 1200) at a smaller n: SNS's Newton stage
+  // converges in a handful of steps where Sinkhorn needs thousands.
+  const iterum::Index n = 150;
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(n, n, 42);
+  const Eigen::VectorXd u = Eigen::VectorXd::Constant(n, 1.0 / n);
+  const auto sns = iterum::ot::sinkhorn_newton_sparse(u, u, c, 1.0 / 1200, {.tolerance = 1e-12});
+  INFO("SNS " << sns.sinkhorn_iterations << " + " << sns.newton_iterations);
+  REQUIRE(sns.ok());
+  REQUIRE(sns.newton_iterations >= 1);
+  REQUIRE(sns.iterations <= 60);
+  const auto sinkhorn =
+      iterum::ot::sinkhorn(u, u, c, 1.0 / 1200, {.tolerance = 1e-12, .max_iterations = 20 * 60});
+  REQUIRE_FALSE(sinkhorn.ok());  // Sinkhorn is nowhere near in the same budget x 20
+}
+
+TEST_CASE("the Newton-system solver is a policy: an exact LDL^T gives the same answer",
+          "[ot][sns]") {
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(40, 40, 5);
+  const Eigen::VectorXd a = random_marginal(40, 6), b = random_marginal(40, 7);
+  const auto with_cg = iterum::ot::sinkhorn_newton_sparse(a, b, c, 0.005, {.tolerance = 1e-12});
+  const auto with_ldlt = iterum::ot::sinkhorn_newton_sparse(a, b, c, 0.005, {.tolerance = 1e-12},
+                                                            iterum::linalg::SparseLdlt<>());
+  REQUIRE(with_cg.ok());
+  REQUIRE(with_ldlt.ok());
+  REQUIRE(with_cg.counters.inner_iterations > with_cg.newton_iterations);       // CG iterated
+  REQUIRE(with_ldlt.counters.inner_iterations == with_ldlt.newton_iterations);  // 1 per solve
+  REQUIRE((with_cg.plan() - with_ldlt.plan()).cwiseAbs().maxCoeff() < 1e-11);
+}
+
+TEST_CASE("SNS converges where Newton cannot help: dense plans and non-unique optima",
+          "[ot][sns]") {
+  const iterum::Index n = 120;
+  const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(n, 0.0, 1.0);
+  const Eigen::VectorXd a = random_marginal(n, 11), b = random_marginal(n, 12);
+  Eigen::MatrixXd squared(n, n), absolute(n, n);
+  for (iterum::Index j = 0; j < n; ++j) {
+    for (iterum::Index i = 0; i < n; ++i) {
+      squared(i, j) = (x[i] - x[j]) * (x[i] - x[j]);
+      absolute(i, j) = std::abs(x[i] - x[j]);
+    }
+  }
+  // Fine 1-D grid with a wide kernel (many non-negligible entries per row), and an L1 cost
+  // (non-unique optimum); both must still be solved to the tolerance.
+  for (const auto& [c, epsilon] : {std::pair<const Eigen::MatrixXd*, double>{&squared, 1e-3},
+                                   std::pair<const Eigen::MatrixXd*, double>{&absolute, 2e-3}}) {
+    const auto sinkhorn = iterum::ot::sinkhorn(a, b, *c, epsilon, {.tolerance = 1e-10});
+    const auto sns = iterum::ot::sinkhorn_newton_sparse(a, b, *c, epsilon, {.tolerance = 1e-10});
+    INFO("Sinkhorn " << sinkhorn.iterations << "; SNS " << sns.sinkhorn_iterations << " + "
+                     << sns.newton_iterations);
+    REQUIRE(sinkhorn.ok());
+    REQUIRE(sns.ok());
+    REQUIRE(sns.marginal_error <= 1e-10);
+    REQUIRE_THAT(sns.transport_cost, Catch::Matchers::WithinRel(sinkhorn.transport_cost, 1e-7));
+  }
+}
+
+TEST_CASE("SNS handles zero marginals and additive costs", "[ot][sns]") {
+  Eigen::VectorXd a = random_marginal(8, 21), b = random_marginal(6, 22);
+  a[3] = 0.0;
+  b[0] = 0.0;
+  a /= a.sum();
+  b /= b.sum();
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(8, 6, 23);
+  const auto r = iterum::ot::sinkhorn_newton_sparse(a, b, c, 0.01, {.tolerance = 1e-12});
+  REQUIRE(r.ok());
+  REQUIRE(r.f.allFinite());
+  REQUIRE(r.g.allFinite());
+  REQUIRE(r.plan().row(3).isZero(0.0));
+  REQUIRE(r.plan().col(0).isZero(0.0));
+
+  const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(8, 0.0, 1.0);
+  const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(6, 2.0, 0.0);
+  const Eigen::VectorXd p = random_marginal(8, 24), q = random_marginal(6, 25);
+  const Eigen::MatrixXd additive = s.replicate(1, 6) + t.transpose().replicate(8, 1);
+  const auto product =
+      iterum::ot::sinkhorn_newton_sparse(p, q, additive, 0.001, {.tolerance = 1e-13});
+  REQUIRE(product.ok());
+  REQUIRE((product.plan() - p * q.transpose()).cwiseAbs().maxCoeff() < 1e-12);
+}
+
+TEST_CASE("SNS rejects bad input and bad options", "[ot][sns][errors]") {
+  using iterum::test::invalid_argument_message;
+  const Eigen::VectorXd a = Eigen::VectorXd::Constant(3, 1.0 / 3);
+  const Eigen::MatrixXd c = Eigen::MatrixXd::Ones(3, 3);
+  const std::string f = "iterum::ot::sinkhorn_newton_sparse: ";
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, -2.0);
+          }) == f + "argument 'epsilon' must be positive (got -2)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.entries_per_column = 0});
+          }) == f + "argument 'options.entries_per_column' must be positive (got 0)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(
+                a, a, c, 1.0, {.entries_per_column = 8, .max_entries_per_column = 4});
+          }) == f + "argument 'options.max_entries_per_column' must be at least "
+                    "options.entries_per_column");
+}
+
+TEST_CASE("SNS reproduces POT's entropic cost on the research note's anchor instance",
+          "[ot][sns][fixture]") {
+  // shared/research/sinkhorn.md, case B1: n = 500, C ~ U[0, 1] from SplitMix64 seed 42 (row
+  // major; C[0,0] = 0.7415648787718233, C[0,1] = 0.1599103928769201), uniform marginals,
+  // eta = 1200. POT 0.8.2 gives the entropic <C, P> = 0.003459030807 there; the exact EMD is
+  // 0.003228138621320, which the entropic cost must exceed.
+  const Eigen::MatrixXd c = iterum::test::splitmix_cost(500, 42);
+  REQUIRE(c(0, 0) == 0.7415648787718233);
+  REQUIRE(c(0, 1) == 0.1599103928769201);
+  const Eigen::VectorXd u = Eigen::VectorXd::Constant(500, 1.0 / 500);
+  const auto sns = iterum::ot::sinkhorn_newton_sparse(u, u, c, 1.0 / 1200, {.tolerance = 1e-12});
+  INFO("SNS " << sns.sinkhorn_iterations << " + " << sns.newton_iterations << ", cost "
+              << sns.transport_cost);
+  REQUIRE(sns.ok());
+  REQUIRE(sns.iterations <= 60);
+  REQUIRE_THAT(sns.transport_cost, Catch::Matchers::WithinRel(0.003459030807, 1e-8));
+  REQUIRE(sns.transport_cost > 0.003228138621320);
+}
