@@ -200,7 +200,7 @@ class SparseNewtonMethod {
       return;
     }
     const Index cap = std::min(options_.max_entries_per_column, p.a().size());
-    Index keep = std::min(options_.entries_per_column, cap);
+    Index keep = std::min(s.entries_per_column, cap);  // the budget persists across steps
     double mass = kept_mass(s, keep);
     if (mass < options_.min_kept_mass && keep < cap) {
       const double at_cap = kept_mass(s, cap);  // one look tells whether any budget can work
@@ -216,8 +216,12 @@ class SparseNewtonMethod {
     }
     while (mass >= options_.min_kept_mass) {
       s.entries_per_column = keep;
+      const double before = s.error;
       if (newton_step(p, s)) {
         ++s.newton_steps;
+        // A step that did not halve the error points at a Hessian sparsified too far (its
+        // convergence is then only linear): keep more entries from the next step on.
+        if (s.error > 0.5 * before) s.entries_per_column = std::min(2 * keep, cap);
         return;
       }
       if (keep == cap) break;
@@ -226,6 +230,7 @@ class SparseNewtonMethod {
     }
     s.fallback_left = s.next_fallback;
     s.next_fallback *= 4;
+    s.entries_per_column = std::min(options_.entries_per_column, cap);
     fallback_step(p, s);
   }
 
