@@ -36,4 +36,23 @@ inline Eigen::MatrixXd splitmix_cost(Eigen::Index n, std::uint64_t seed) {
   return c;
 }
 
+/// A transport instance as bench/peers/pot_fixtures.py builds it: the m x n cost row by row,
+/// then a and b (each entry 0.1 + u, normalized) from the same stream.
+struct SplitMixInstance {
+  Eigen::VectorXd a, b;
+  Eigen::MatrixXd c;
+};
+
+inline SplitMixInstance splitmix_instance(Eigen::Index m, Eigen::Index n, std::uint64_t seed) {
+  SplitMix64 generator(seed);
+  SplitMixInstance out{Eigen::VectorXd(m), Eigen::VectorXd(n), Eigen::MatrixXd(m, n)};
+  for (Eigen::Index i = 0; i < m; ++i)
+    for (Eigen::Index j = 0; j < n; ++j) out.c(i, j) = generator.next();
+  for (Eigen::Index i = 0; i < m; ++i) out.a[i] = 0.1 + generator.next();
+  for (Eigen::Index j = 0; j < n; ++j) out.b[j] = 0.1 + generator.next();
+  out.a /= out.a.sum();
+  out.b /= out.b.sum();
+  return out;
+}
+
 }  // namespace iterum::test
