@@ -5,6 +5,7 @@
 // (POT values at eta = 1200, Sinkhorn iteration counts).
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
 
 namespace iterum::test {
@@ -26,6 +27,41 @@ class SplitMix64 {
  private:
   std::uint64_t state_;
 };
+
+/// Standard normal draw by Marsaglia's polar method on SplitMix64 uniforms (the same
+/// procedure as bench/peers/pot_throughput.py, so both sides build identical data).
+inline double splitmix_normal(SplitMix64& generator) {
+  for (;;) {
+    const double u = 2.0 * generator.next() - 1.0;
+    const double v = 2.0 * generator.next() - 1.0;
+    const double s = u * u + v * v;
+    if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+  }
+}
+
+/// The point-cloud case B5 of shared/research/sinkhorn.md: x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5
+/// (n points each, row by row), weights U + 0.1 normalized, squared Euclidean cost.
+struct PointCloudInstance {
+  Eigen::VectorXd a, b;
+  Eigen::MatrixXd c;
+};
+
+inline PointCloudInstance splitmix_point_clouds(Eigen::Index n, std::uint64_t seed) {
+  SplitMix64 generator(seed);
+  Eigen::MatrixXd x(n, 6), y(n, 6);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index k = 0; k < 6; ++k) x(i, k) = generator.next();
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index k = 0; k < 6; ++k) y(i, k) = (splitmix_normal(generator) + 0.5) / 5.0;
+  PointCloudInstance out{Eigen::VectorXd(n), Eigen::VectorXd(n), Eigen::MatrixXd(n, n)};
+  for (Eigen::Index i = 0; i < n; ++i) out.a[i] = 0.1 + generator.next();
+  for (Eigen::Index j = 0; j < n; ++j) out.b[j] = 0.1 + generator.next();
+  out.a /= out.a.sum();
+  out.b /= out.b.sum();
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) out.c(i, j) = (x.row(i) - y.row(j)).squaredNorm();
+  return out;
+}
 
 /// The n x n U[0, 1) cost of the research note's case B1/B2, filled row by row.
 inline Eigen::MatrixXd splitmix_cost(Eigen::Index n, std::uint64_t seed) {
