@@ -54,8 +54,9 @@ namespace iterum::ot {
 
 /// Options of `sinkhorn_newton_sparse`.
 struct SnsOptions {
-  double tolerance = 1e-9;       ///< stop when the marginal error is at most this
-  Index max_iterations = 10000;  ///< budget on Sinkhorn + Newton iterations together
+  double tolerance = 1e-9;        ///< stop when the marginal error is at most this
+  Index max_iterations = 100000;  ///< budget on Sinkhorn + Newton iterations together (the
+                                  ///< same as Sinkhorn's, so a fallback-heavy run is not cut short)
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
   Index sinkhorn_warmup = 20;           ///< N1: Sinkhorn iterations before the first Newton step
   Index entries_per_column = 6;         ///< plan entries kept per column at first
