@@ -5,35 +5,13 @@ bench/ot/sinkhorn_benchmark.cpp: SplitMix64 seed 7, polar-method normals), singl
 Usage (Debian: apt-get install python3-pot python3-numpy):
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/pot_throughput.py [n ...]
 """
-import math
 import sys
 import time
 
 import numpy as np
 import ot
 
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        z ^= z >> 31
-        return (z >> 11) * 2.0**-53
-
-    def normal(self):
-        while True:
-            u = 2.0 * self.next() - 1.0
-            v = 2.0 * self.next() - 1.0
-            s = u * u + v * v
-            if 0.0 < s < 1.0:
-                return u * math.sqrt(-2.0 * math.log(s) / s)
+from splitmix import SplitMix64
 
 
 def point_clouds(n, seed=7):
