@@ -145,33 +145,25 @@ class SinkhornMethod {
   /// column update make the first kernel safe whatever the start.
   [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& f0,
                            const Eigen::VectorXd& g0) const {
-    State s;
-    const Index m = p.a().size();
-    const Index n = p.b().size();
-    s.f = f0;
-    s.g = g0;
-    detail::log_update_rows(p, s.g, s.f);
-    detail::log_update_columns(p, s.f, s.g);
-    s.u = Eigen::VectorXd::Ones(m);
-    s.v = Eigen::VectorXd::Ones(n);
-    s.kernel.resize(m, n);
-    s.kv.resize(m);
-    s.ktu.resize(n);
-    refresh(p, s);
-    return s;
+    Eigen::VectorXd f = f0;
+    Eigen::VectorXd g = g0;
+    detail::log_update_rows(p, g, f);
+    detail::log_update_columns(p, f, g);
+    Eigen::MatrixXd kernel(f.size(), g.size());
+    detail::compute_kernel(p, f, g, kernel);
+    return init_with_kernel(p, std::move(f), std::move(g), std::move(kernel));
   }
 
   /// Starts from potentials (f, g) whose kernel exp((f + g - C) / epsilon) the caller already
   /// holds (e.g. the plan of another method's state): no exponentials are recomputed.
-  [[nodiscard]] State init_with_kernel(const EntropicProblem& p, const Eigen::VectorXd& f,
-                                       const Eigen::VectorXd& g,
-                                       const Eigen::MatrixXd& kernel) const {
+  [[nodiscard]] State init_with_kernel(const EntropicProblem& p, Eigen::VectorXd f,
+                                       Eigen::VectorXd g, Eigen::MatrixXd kernel) const {
     State s;
-    s.f = f;
-    s.g = g;
     s.u = Eigen::VectorXd::Ones(f.size());
     s.v = Eigen::VectorXd::Ones(g.size());
-    s.kernel = kernel;
+    s.f = std::move(f);
+    s.g = std::move(g);
+    s.kernel = std::move(kernel);
     update_products(p, s);
     return s;
   }
