@@ -9,7 +9,8 @@
 # It also exports CMAKE_BUILD_PARALLEL_LEVEL (and CTEST_PARALLEL_LEVEL) = number of cores
 # unless they are already set.
 
-ITERUM_BASE_PACKAGES=(cmake make g++ libeigen3-dev catch2 libbenchmark-dev pkg-config)
+ITERUM_BASE_PACKAGES=(cmake make g++ libeigen3-dev catch2 libbenchmark-dev pkg-config
+  dataset-fashion-mnist)
 
 # iterum_missing_packages PKG...: prints the packages dpkg does not report as installed.
 iterum_missing_packages() {

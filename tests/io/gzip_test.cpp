@@ -1,0 +1,90 @@
+// iterum::io::gunzip against gzip members written by Python's zlib (an independent DEFLATE
+// encoder; tests/io/fixtures/make_fixtures.py), one per DEFLATE block type, and against
+// corrupted streams.
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "iterum/io/gzip.hpp"
+#include "support/catch_compat.hpp"
+#include "support/throws.hpp"
+
+namespace {
+
+std::vector<unsigned char> fixture(const std::string& name) {
+  const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("crc32 gives the standard check value", "[io][gzip]") {
+  const std::string digits = "123456789";
+  const std::span bytes(reinterpret_cast<const unsigned char*>(digits.data()), digits.size());
+  CHECK(iterum::io::detail::crc32(bytes) == 0xCBF43926U);
+  // Continuing a CRC over a split input gives the CRC of the whole.
+  CHECK(iterum::io::detail::crc32(bytes.subspan(4), iterum::io::detail::crc32(bytes.first(4))) ==
+        0xCBF43926U);
+}
+
+TEST_CASE("gunzip decodes every DEFLATE block type as zlib encoded it", "[io][gzip]") {
+  for (const std::string name : {"stored", "fixed", "dynamic", "two_members", "empty"}) {
+    INFO(name);
+    const auto compressed = fixture(name + ".gz");
+    const auto plain = fixture(name + ".txt");
+    CHECK(iterum::io::gunzip(compressed) == plain);
+  }
+}
+
+TEST_CASE("gunzip rejects corrupted streams with a message naming the defect", "[io][gzip]") {
+  using iterum::test::invalid_argument_message;
+  const auto good = fixture("dynamic.gz");
+  const auto message = [&](std::vector<unsigned char> bytes) {
+    return invalid_argument_message([&] { (void)iterum::io::gunzip(bytes); });
+  };
+  auto bad_magic = good;
+  bad_magic[1] = 0x8C;
+  CHECK(message(bad_magic) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: bad magic number");
+  auto bad_method = good;
+  bad_method[2] = 7;
+  CHECK(message(bad_method) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: compression method is "
+        "not DEFLATE");
+  auto bad_crc = good;
+  bad_crc[bad_crc.size() - 8] ^= 0x01;
+  CHECK(message(bad_crc) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: CRC-32 mismatch");
+  auto bad_length = good;
+  bad_length[bad_length.size() - 1] ^= 0x01;
+  CHECK(message(bad_length) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: length mismatch");
+  // Cut inside the compressed data.
+  const std::vector<unsigned char> truncated(good.begin(), good.begin() + 200);
+  CHECK(message(truncated) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: ends in the middle of "
+        "a DEFLATE block");
+  // Cut inside the trailer.
+  const std::vector<unsigned char> no_trailer(good.begin(), good.end() - 3);
+  CHECK(message(no_trailer) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: truncated member");
+  CHECK(message({}) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: truncated member");
+  // Block type 3 is reserved: header of 'fixed.gz' is 22 bytes (10 + "fixture.txt\0").
+  auto reserved = fixture("fixed.gz");
+  reserved[22] |= 0x06;
+  CHECK(message(reserved) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: uses the reserved block "
+        "type 3");
+  // A flipped bit inside the compressed data never crashes: it throws or fails the CRC.
+  for (std::size_t at = 30; at < good.size() - 8; at += 97) {
+    auto flipped = good;
+    flipped[at] ^= 0x10;
+    CHECK_THROWS_AS(iterum::io::gunzip(flipped), iterum::invalid_argument);
+  }
+}
