@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "tour.hpp"
 
@@ -69,7 +70,14 @@ int main(int argc, char** argv) {
   for (const auto& c : tour::registry()) {
     if (!family.empty() && c.family != family) continue;
     ++cases;
-    for (const auto& row : tour::run_case(c, repeats)) {
+    std::vector<tour::Row> rows;
+    try {
+      rows = tour::run_case(c, repeats);
+    } catch (const tour::Skipped& skipped) {
+      std::printf("%-8s %-26s skipped: %s\n", c.family.c_str(), c.name.c_str(), skipped.what());
+      continue;
+    }
+    for (const auto& row : rows) {
       all_converged = all_converged && row.outcome.converged;
       if (csv) {
         std::printf("%s,%s,%s,%ld,%.6e,%d,%.6e,%.4f\n", row.family.c_str(), row.case_name.c_str(),

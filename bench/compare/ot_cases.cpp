@@ -8,6 +8,7 @@
 #include <iterum/ot/sinkhorn.hpp>
 #include <iterum/ot/sinkhorn_newton_sparse.hpp>
 
+#include "../../tests/support/fashion_mnist.hpp"
 #include "../../tests/support/splitmix.hpp"
 #include "tour.hpp"
 
@@ -52,27 +53,56 @@ const tour::Register random_500{{"ot", "random 500, eta 1200",
                                  },
                                  1}};
 
-// B4: 1-D densities on 1000 grid points, squared distance (a dense entropic plan: Newton
-// cannot help, SNS must not lose much), eta = 1200, to 1e-9.
-const tour::Register densities_1d{{"ot", "1-D W2, n 1000, eta 1200",
-                                   [] {
-                                     auto d = std::make_shared<OtData>();
-                                     const Eigen::Index n = 1000;
-                                     const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(n, 0, 1);
-                                     const auto g = [&](double m, double s) {
-                                       return (-(x - m).square() / (2 * s * s)).exp();
-                                     };
-                                     Eigen::ArrayXd a = g(0.2, 0.05) + 0.5 * g(0.7, 0.1);
-                                     Eigen::ArrayXd b = g(0.5, 0.08) + 0.3 * g(0.9, 0.03);
-                                     d->a = (a / a.sum()).matrix();
-                                     d->b = (b / b.sum()).matrix();
-                                     d->c.resize(n, n);
-                                     for (Eigen::Index j = 0; j < n; ++j)
-                                       d->c.col(j) = (x - x[j]).square().matrix();
-                                     d->epsilon = 1.0 / 1200;
-                                     d->tolerance = 1e-9;
-                                     return ot_methods(d);
-                                   },
-                                   3}};
+// B4: 1-D densities on 1000 grid points, eta = 1200, to 1e-9: a dense entropic plan (the
+// squared cost) and a non-unique optimum (the L1 cost), where Newton cannot help and SNS must
+// not lose much to Sinkhorn.
+std::vector<tour::Method> densities_1d(bool squared) {
+  auto d = std::make_shared<OtData>();
+  const Eigen::Index n = 1000;
+  const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(n, 0, 1);
+  const auto g = [&](double m, double s) { return (-(x - m).square() / (2 * s * s)).exp(); };
+  Eigen::ArrayXd a = g(0.2, 0.05) + 0.5 * g(0.7, 0.1);
+  Eigen::ArrayXd b = g(0.5, 0.08) + 0.3 * g(0.9, 0.03);
+  d->a = (a / a.sum()).matrix();
+  d->b = (b / b.sum()).matrix();
+  d->c.resize(n, n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (squared) {
+      d->c.col(j) = (x - x[j]).square().matrix();
+    } else {
+      d->c.col(j) = (x - x[j]).abs().matrix();
+    }
+  }
+  d->epsilon = 1.0 / 1200;
+  d->tolerance = 1e-9;
+  return ot_methods(d);
+}
+
+const tour::Register densities_w2{
+    {"ot", "1-D W2, n 1000, eta 1200", [] { return densities_1d(true); }, 3}};
+const tour::Register densities_w1{
+    {"ot", "1-D W1, n 1000, eta 1200", [] { return densities_1d(false); }, 3}};
+
+// B3: Fashion-MNIST test images 0 and 1 (Debian's dataset-fashion-mnist; supports 267 and 504
+// pixels on the [0,1]^2 grid), eta = 1200, to marginal error 1e-12 (the tolerance).
+// W2^2 has a unique, sparse optimal plan, where SNS should pay off; W1 has a non-unique optimum
+// (an entropic plan spread over the optimal face), where SNS must not lose to Sinkhorn.
+std::vector<tour::Method> image_case(iterum::test::GroundCost cost) {
+  auto pair = iterum::test::fashion_mnist_pair(0, 1, cost);
+  if (!pair) throw tour::Skipped(iterum::test::fashion_mnist_missing_message());
+  auto d = std::make_shared<OtData>();
+  d->a = pair->a;
+  d->b = pair->b;
+  d->c = pair->c;
+  d->epsilon = 1.0 / 1200;
+  d->tolerance = 1e-12;
+  return ot_methods(d);
+}
+
+const tour::Register image_w2{
+    {"ot", "Fashion-MNIST W2, eta 1200",
+     [] { return image_case(iterum::test::GroundCost::SquaredEuclidean); }, 5}};
+const tour::Register image_w1{{"ot", "Fashion-MNIST W1, eta 1200",
+                               [] { return image_case(iterum::test::GroundCost::L1); }, 5}};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,12 @@ struct Outcome {
 struct Method {
   std::string name;
   std::function<Outcome()> run;
+};
+
+/// Thrown by a case's `prepare` when its data is not on this machine (a dataset package that is
+/// not installed): the tour prints the message and goes on.
+struct Skipped : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 /// A case: family, name, and its methods; the first method is the baseline.

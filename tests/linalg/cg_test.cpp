@@ -417,3 +417,24 @@ TEST_CASE("ConjugateGradient takes Eigen matrices as its operand", "[linalg][cg]
   iterum::linalg::ConjugateGradient<Eigen::MatrixXd> on_dense;
   iterum::test::check_linear_solver(on_dense, dense, dense, 1e-10);
 }
+
+TEST_CASE("ConjugateGradient's iteration budget can be changed between solves",
+          "[linalg][cg][linear_solver]") {
+  const Eigen::SparseMatrix<double> a = iterum::linalg::laplacian_2d(16, 16);
+  const Eigen::VectorXd b = Eigen::VectorXd::Ones(a.rows());
+  iterum::linalg::ConjugateGradient<Eigen::SparseMatrix<double>> solver;
+  REQUIRE(solver.compute(a) == iterum::Status::Converged);
+  solver.set_max_iterations(3);
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(a.rows());
+  const auto short_run = solver.solve(b, x);
+  REQUIRE(short_run.status == iterum::Status::MaxIterations);
+  REQUIRE(short_run.iterations == 3);
+  solver.set_max_iterations(std::nullopt);  // back to 2 n
+  x.setZero();
+  const auto full = solver.solve(b, x);
+  REQUIRE(full.status == iterum::Status::Converged);
+  REQUIRE(full.iterations > 3);
+  REQUIRE(iterum::test::invalid_argument_message([&] { solver.set_max_iterations(-1); }) ==
+          "iterum::linalg::ConjugateGradient::set_max_iterations: argument 'max_iterations' must "
+          "be nonnegative (got -1)");
+}

@@ -145,6 +145,12 @@ TEST_CASE("SNS rejects bad input and bad options", "[ot][sns][errors]") {
                 a, a, c, 1.0, {.entries_per_column = 8, .max_entries_per_column = 4});
           }) == f + "argument 'options.max_entries_per_column' must be at least "
                     "options.entries_per_column");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.max_potential_step = 0});
+          }) == f + "argument 'options.max_potential_step' must be positive (got 0)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.linear_work_limit = -1});
+          }) == f + "argument 'options.linear_work_limit' must be positive (got -1)");
 }
 
 TEST_CASE("SNS reproduces POT's entropic cost on the research note's anchor instance",

@@ -307,6 +307,16 @@ class ConjugateGradient {
     options_.tolerance = tolerance;
   }
 
+  /// Sets the iteration budget of the following solves (unset: 2 n). Callers that bound the
+  /// work of each solve (the Newton stage of SNS) use it when the solver offers it.
+  void set_max_iterations(std::optional<Index> max_iterations) {
+    if (max_iterations) {
+      check::nonnegative("iterum::linalg::ConjugateGradient::set_max_iterations", "max_iterations",
+                         static_cast<double>(*max_iterations));
+    }
+    options_.max_iterations = max_iterations;
+  }
+
   [[nodiscard]] const CgOptions& options() const noexcept { return options_; }
 
  private:

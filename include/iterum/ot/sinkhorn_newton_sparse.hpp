@@ -12,21 +12,30 @@
 /// whose gradient is (a - P 1, b - P^T 1) and whose negative Hessian is
 ///   (1 / epsilon) [[diag(P 1), P], [P^T, diag(P^T 1)]],
 /// with P replaced by a sparsification. Deliberate choices where the paper is silent or where
-/// measurements (shared/research/sinkhorn.md, sections 1.4-1.6) showed its literal reading
-/// fails:
+/// measurements (shared/research/sinkhorn.md, sections 1.4-1.7; docs/ot.md) showed its literal
+/// reading fails:
 /// - Sparsification keeps the exact diagonal (row and column sums of the full plan) and the
 ///   `entries_per_column` largest entries of each column of P (default 6, not the paper's 2n
-///   total, which converges only linearly). The dropped mass makes the system positive
-///   definite, so the (1, -1) null direction disappears; a 1e-12 relative diagonal shift
-///   covers the case where nothing is dropped.
-/// - Line search: backtracking from the full step, accepted when the marginal error
-///   ||grad F||_1 decreases (the dual value is flat to rounding near the optimum).
+///   total, which converges only linearly), chosen by a per-column threshold that is reused
+///   while it still passes between k and 2k entries. The dropped mass makes the system
+///   positive definite, so the (1, -1) null direction disappears; a 1e-12 relative diagonal
+///   shift covers the case where nothing is dropped. The system is written straight into
+///   compressed storage.
+/// - Inexact Newton: the inner solve's relative tolerance is the relative marginal error
+///   (clamped to [linear_tolerance, 0.01]), and its work is bounded by `linear_work_limit`
+///   dense products for solvers that take an iteration budget.
+/// - Line search (the paper's Line_search on the dual): backtracking from a first trial that
+///   moves no potential by more than `max_potential_step` epsilon; a trial is accepted on
+///   Armijo ascent of the dual F, or on a decrease of the marginal error (near the optimum F
+///   is flat to rounding).
 /// - Robustness: Newton runs only when the kept entries carry `min_kept_mass` (99%) of the
-///   plan; a step that cannot decrease the error doubles the entries kept per column (up to
-///   `max_entries_per_column`); when that still fails, SNS runs Sinkhorn iterations
-///   (`fallback_iterations`, four times longer after each fallback) and then tries Newton
-///   again, so
-///   that it does not end worse than Sinkhorn alone in the dense-plan regime.
+///   plan; close to the solution (relative error below 1e-2) a step that does not halve the
+///   error doubles the entries kept per column (up to `max_entries_per_column`) and, if the
+///   inner solver ran out, its work budget. Farther away, such a step whose inner solve ran
+///   out, a step with no acceptable trial even at the cap, or a plan too dense for the cap,
+///   hands over to Sinkhorn for `fallback_iterations` (four times longer after each fallback)
+///   before Newton is tried again, so SNS does not end much worse than Sinkhorn alone on
+///   dense plans (fine 1-D grids) or non-unique optima (L1 costs).
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -66,6 +75,11 @@ struct SnsOptions {
   double min_kept_mass = 0.99;          ///< Newton runs only if the kept entries carry this
                                         ///< fraction of the plan's mass
   Index fallback_iterations = 50;       ///< Sinkhorn iterations after a failed Newton attempt
+  double max_potential_step = 20;       ///< first line-search trial moves no potential by more
+                                        ///< than this many epsilon
+  double linear_work_limit = 20;        ///< work budget of one Newton-system solve, in dense
+                                        ///< m x n matrix-vector products (for solvers with
+                                        ///< `set_max_iterations`, like the default CG)
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m)
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
   Monitor monitor{};                    ///< progress, history, callback
@@ -82,6 +96,8 @@ struct SnsOptions {
     check::nonnegative(function, "options.max_backtracks", static_cast<double>(max_backtracks));
     check::positive(function, "options.fallback_iterations",
                     static_cast<double>(fallback_iterations));
+    check::positive(function, "options.max_potential_step", max_potential_step);
+    check::positive(function, "options.linear_work_limit", linear_work_limit);
   }
 };
 
@@ -95,9 +111,11 @@ struct SparseNewtonState {
   Eigen::SparseMatrix<double> system;  ///< [[diag(P 1), S], [S^T, diag(P^T 1)]]
   Eigen::MatrixXd trial;               ///< plan at a line-search trial point
   Eigen::VectorXd trial_f, trial_g, trial_rows, trial_cols;
-  std::vector<Eigen::Triplet<double>> triplets;
-  std::vector<Index> order;                 ///< scratch for the per-column selection
-  std::vector<double> values;               ///< scratch for the kept-mass estimate
+  std::vector<double> thresholds;           ///< per column: entries at least this large are kept
+  std::vector<int> kept_rows;               ///< row indices of the kept entries, column by column
+  std::vector<Index> column_start;          ///< where each column's kept rows start in kept_rows
+  std::vector<int> row_count;               ///< kept entries per row
+  std::vector<double> values;               ///< scratch for the per-column selection
   Index entries_per_column = 6;             ///< current sparsity budget
   Index newton_steps = 0;                   ///< Newton steps taken
   Index sinkhorn_steps = 0;                 ///< fallback Sinkhorn iterations taken
@@ -105,6 +123,8 @@ struct SparseNewtonState {
   Index next_fallback = 50;                 ///< length of the next fallback
   std::optional<SinkhornState> fallback{};  ///< Sinkhorn state during a fallback
   Index inner_iterations_last = 0;          ///< iterations of the last Newton-system solve
+  bool inner_converged_last = true;         ///< whether that solve met its tolerance
+  double linear_work_limit = 20;            ///< current work budget of a Newton-system solve
   Counters counters{};
 };
 
@@ -126,22 +146,6 @@ inline double evaluate_plan(const EntropicProblem& p, const Eigen::VectorXd& f,
 /// The default Newton-system solver: Jacobi-preconditioned CG on the sparsified system.
 using DefaultNewtonSolver = linalg::ConjugateGradient<Eigen::SparseMatrix<double>>;
 
-namespace detail {
-
-/// A default-configured Newton-system solver. For the default CG the iteration budget is
-/// raised far above CG's usual 2 n: near an assignment-like optimum the sparsified system is
-/// badly conditioned, and a direction cut short by the budget stalls the Newton stage.
-template <class Solver>
-Solver make_newton_solver() {
-  if constexpr (std::is_same_v<Solver, DefaultNewtonSolver>) {
-    return Solver(linalg::CgOptions{.max_iterations = 100000});
-  } else {
-    return Solver();
-  }
-}
-
-}  // namespace detail
-
 /// The sparse-Newton stage of SNS as an `iterum::Method` over `EntropicProblem`, with the
 /// Newton system solved by the `LinearSolver` policy `Solver` over
 /// `Eigen::SparseMatrix<double>` (default: Jacobi-preconditioned CG).
@@ -154,8 +158,7 @@ class SparseNewtonMethod {
  public:
   using State = SparseNewtonState;
 
-  explicit SparseNewtonMethod(const SnsOptions& options = {},
-                              Solver solver = detail::make_newton_solver<Solver>())
+  explicit SparseNewtonMethod(const SnsOptions& options = {}, Solver solver = Solver())
       : options_(options), solver_(std::move(solver)) {}
 
   /// Starts from potentials (f, g) (support-sized).
@@ -170,10 +173,14 @@ class SparseNewtonMethod {
     s.trial.resize(m, n);
     s.rhs.resize(m + n);
     s.direction.resize(m + n);
-    s.order.resize(static_cast<std::size_t>(m));
+    s.thresholds.assign(static_cast<std::size_t>(n), 0.0);
+    s.column_start.assign(static_cast<std::size_t>(n) + 1, 0);
+    s.row_count.assign(static_cast<std::size_t>(m), 0);
+    s.values.reserve(static_cast<std::size_t>(m));
     s.system.resize(m + n, m + n);
     s.entries_per_column = std::min(options_.entries_per_column, m);
     s.next_fallback = options_.fallback_iterations;
+    s.linear_work_limit = options_.linear_work_limit;
     s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
     return s;
   }
@@ -202,13 +209,13 @@ class SparseNewtonMethod {
     }
     const Index cap = std::min(options_.max_entries_per_column, p.a().size());
     Index keep = std::min(s.entries_per_column, cap);  // the budget persists across steps
-    double mass = kept_mass(s, keep);
+    double mass = select(s, keep);
     if (mass < options_.min_kept_mass && keep < cap) {
-      const double at_cap = kept_mass(s, cap);  // one look tells whether any budget can work
+      const double at_cap = select(s, cap);  // one look tells whether any budget can work
       if (at_cap >= options_.min_kept_mass) {
         while (mass < options_.min_kept_mass) {
           keep = std::min(2 * keep, cap);
-          mass = keep == cap ? at_cap : kept_mass(s, keep);
+          mass = select(s, keep);
         }
       } else {
         keep = cap;
@@ -218,20 +225,31 @@ class SparseNewtonMethod {
     while (mass >= options_.min_kept_mass) {
       s.entries_per_column = keep;
       const double before = s.error;
-      if (newton_step(p, s)) {
+      if (const auto alpha = newton_step(p, s)) {
         ++s.newton_steps;
-        // A step that did not halve the error points at a Hessian sparsified too far (its
-        // convergence is then only linear): keep more entries from the next step on.
-        if (s.error > 0.5 * before) s.entries_per_column = std::min(2 * keep, cap);
+        if (s.error <= 0.5 * before) return;
+        // Close to the solution, a step that did not halve the error marks a Newton system
+        // approximated too coarsely (local convergence only linear): after a full step, keep
+        // more entries, and if the inner solver ran out of work, give it twice as much, from
+        // the next step on.
+        const double relative = s.error / std::max(p.a().sum(), std::numeric_limits<double>::min());
+        if (relative < 1e-2) {
+          if (*alpha == 1.0 && s.error < before) s.entries_per_column = std::min(2 * keep, cap);
+          if (!s.inner_converged_last) s.linear_work_limit *= 2;
+          return;
+        }
+        // Far from the solution, a step that did not halve the error although its Newton
+        // system exhausted the inner solver's work budget marks a sparsified Hessian too
+        // ill-conditioned to pay (a non-unique optimum, e.g. W1 costs on a grid): Sinkhorn
+        // takes over for a while. Cheap steps, which need not halve the error there, go on.
+        if (!s.inner_converged_last) start_fallback(s);
         return;
       }
       if (keep == cap) break;
       keep = std::min(2 * keep, cap);
-      mass = kept_mass(s, keep);
+      mass = select(s, keep);
     }
-    s.fallback_left = s.next_fallback;
-    s.next_fallback *= 4;
-    s.entries_per_column = std::min(options_.entries_per_column, cap);
+    start_fallback(s);
     fallback_step(p, s);
   }
 
@@ -246,83 +264,182 @@ class SparseNewtonMethod {
   [[nodiscard]] const Solver& solver() const noexcept { return solver_; }
 
  private:
-  /// Fraction of the plan's mass in the `keep` largest entries of every column.
-  static double kept_mass(State& s, Index keep) {
+  /// Chooses the kept entries: in column j those with P_ij >= thresholds[j], where the
+  /// threshold lets at least `keep` and at most 2 keep entries through. The previous step's
+  /// threshold is reused while it does (one comparison per entry; the plan changes little
+  /// between Newton steps); otherwise it becomes the keep-th largest value of the column.
+  /// Fills kept_rows, column_start and row_count, and returns the fraction of the plan's mass
+  /// kept.
+  static double select(State& s, Index keep) {
     const Index m = s.plan.rows();
-    const auto k = static_cast<std::ptrdiff_t>(std::min(keep, m));
+    const Index n = s.plan.cols();
+    keep = std::min(keep, m);
+    std::fill(s.row_count.begin(), s.row_count.end(), 0);
+    s.kept_rows.clear();
     double kept = 0.0;
-    for (Index j = 0; j < s.plan.cols(); ++j) {
+    const auto gather = [&](const double* column, double threshold) {
+      double mass = 0.0;
+      for (Index i = 0; i < m; ++i) {
+        if (column[i] >= threshold) {
+          s.kept_rows.push_back(static_cast<int>(i));
+          mass += column[i];
+        }
+      }
+      return mass;
+    };
+    for (Index j = 0; j < n; ++j) {
       const double* column = s.plan.col(j).data();
-      s.values.assign(column, column + m);  // select on values: no index indirection
-      std::nth_element(s.values.begin(), s.values.begin() + (k - 1), s.values.end(),
-                       std::greater<>());
-      kept = std::accumulate(s.values.begin(), s.values.begin() + k, kept);
+      const auto begin = static_cast<std::size_t>(s.column_start[static_cast<std::size_t>(j)]);
+      double& threshold = s.thresholds[static_cast<std::size_t>(j)];
+      double mass = threshold > 0 ? gather(column, threshold) : 0.0;
+      const auto count = static_cast<Index>(s.kept_rows.size() - begin);
+      if (!(threshold > 0) || count < keep || count > 2 * keep) {
+        s.kept_rows.resize(begin);
+        s.values.assign(column, column + m);
+        std::nth_element(s.values.begin(), s.values.begin() + (keep - 1), s.values.end(),
+                         std::greater<>());
+        // Zero (underflowed) entries are never kept: they would only add empty couplings.
+        threshold = std::max(s.values[static_cast<std::size_t>(keep - 1)],
+                             std::numeric_limits<double>::min());
+        mass = gather(column, threshold);
+      }
+      kept += mass;
+      for (std::size_t k = begin; k < s.kept_rows.size(); ++k) {
+        ++s.row_count[static_cast<std::size_t>(s.kept_rows[k])];
+      }
+      s.column_start[static_cast<std::size_t>(j) + 1] = static_cast<Index>(s.kept_rows.size());
     }
     const double total = s.col_sums.sum();
     return total > 0 ? kept / total : 0.0;
   }
 
-  /// Assembles the sparsified system, solves it, and line-searches; false when no trial step
-  /// decreased the marginal error.
-  bool newton_step(const EntropicProblem& p, State& s) {
+  /// Writes the sparsified system [[diag(P 1), S], [S^T, diag(P^T 1)]] + shift I straight
+  /// into compressed column storage from the selection (both triangles, rows sorted): no
+  /// triplets and no sort, and no allocation unless the kept set outgrows its storage.
+  static void assemble(State& s, double shift) {
+    const Index m = s.plan.rows();
+    const Index n = s.plan.cols();
+    const auto kept = static_cast<Index>(s.kept_rows.size());
+    s.system.resize(m + n, m + n);
+    s.system.resizeNonZeros(m + n + 2 * kept);
+    int* outer = s.system.outerIndexPtr();
+    int* inner = s.system.innerIndexPtr();
+    double* value = s.system.valuePtr();
+    outer[0] = 0;
+    for (Index i = 0; i < m; ++i) {
+      outer[i + 1] = outer[i] + 1 + s.row_count[static_cast<std::size_t>(i)];
+    }
+    for (Index j = 0; j < n; ++j) {
+      const auto count = s.column_start[static_cast<std::size_t>(j) + 1] -
+                         s.column_start[static_cast<std::size_t>(j)];
+      outer[m + j + 1] = outer[m + j] + static_cast<int>(count) + 1;
+    }
+    // Column i < m: the diagonal, then (m + j, P_ij) for increasing j; the row counts serve
+    // as write cursors from here on.
+    for (Index i = 0; i < m; ++i) {
+      inner[outer[i]] = static_cast<int>(i);
+      value[outer[i]] = s.row_sums[i] + shift;
+      s.row_count[static_cast<std::size_t>(i)] = outer[i] + 1;
+    }
+    for (Index j = 0; j < n; ++j) {
+      const double* column = s.plan.col(j).data();
+      int at = outer[m + j];
+      for (auto k = s.column_start[static_cast<std::size_t>(j)];
+           k < s.column_start[static_cast<std::size_t>(j) + 1]; ++k) {
+        const int i = s.kept_rows[static_cast<std::size_t>(k)];
+        inner[at] = i;
+        value[at++] = column[i];
+        int& cursor = s.row_count[static_cast<std::size_t>(i)];
+        inner[cursor] = static_cast<int>(m + j);
+        value[cursor++] = column[i];
+      }
+      inner[at] = static_cast<int>(m + j);
+      value[at] = s.col_sums[j] + shift;
+    }
+  }
+
+  /// The dual objective F(f, g) = <f, a> + <g, b> - epsilon sum_ij P_ij, given P's row sums.
+  static double dual_value(const EntropicProblem& p, const Eigen::VectorXd& f,
+                           const Eigen::VectorXd& g, const Eigen::VectorXd& rows) {
+    return f.dot(p.a()) + g.dot(p.b()) - p.epsilon() * rows.sum();
+  }
+
+  /// Assembles the sparsified system from the current selection, solves it, and
+  /// line-searches; returns the accepted step length, or nothing when no trial step was
+  /// acceptable.
+  std::optional<double> newton_step(const EntropicProblem& p, State& s) {
     const Index m = p.a().size();
     const Index n = p.b().size();
     const double eps = p.epsilon();
     // Right-hand side epsilon grad F = epsilon (a - P 1, b - P^T 1).
     s.rhs.head(m) = eps * (p.a() - s.row_sums);
     s.rhs.tail(n) = eps * (p.b() - s.col_sums);
-    // System [[diag(P 1), S], [S^T, diag(P^T 1)]], S = the largest entries of each column.
-    const Index keep = s.entries_per_column;
-    s.triplets.clear();
-    s.triplets.reserve(static_cast<std::size_t>(2 * keep * n + m + n));
-    // Levenberg-Marquardt shift proportional to the current error (per marginal entry): it
-    // bounds the conditioning of the nearly singular assignment-like systems and vanishes as
-    // the error does, so the local convergence stays superlinear.
+    // The exact diagonal with truncated off-diagonal blocks is positive definite as soon as
+    // some mass is dropped; a 1e-12 relative shift covers the case where nothing is.
     const double mean_diagonal = (s.row_sums.sum() + s.col_sums.sum()) / static_cast<double>(m + n);
-    const double shift = 1e-12 * mean_diagonal + s.error / static_cast<double>(m + n);
-    for (Index i = 0; i < m; ++i) s.triplets.emplace_back(i, i, s.row_sums[i] + shift);
-    for (Index j = 0; j < n; ++j) s.triplets.emplace_back(m + j, m + j, s.col_sums[j] + shift);
-    for (Index j = 0; j < n; ++j) {
-      std::iota(s.order.begin(), s.order.end(), Index{0});
-      const auto column = s.plan.col(j);
-      std::nth_element(s.order.begin(), s.order.begin() + (keep - 1), s.order.end(),
-                       [&](Index x, Index y) { return column[x] > column[y]; });
-      for (Index k = 0; k < keep; ++k) {
-        const Index i = s.order[static_cast<std::size_t>(k)];
-        const double value = column[i];
-        if (value <= 0) continue;
-        s.triplets.emplace_back(i, m + j, value);
-        s.triplets.emplace_back(m + j, i, value);
-      }
+    assemble(s, 1e-12 * mean_diagonal);
+    // Inexact Newton: the system is solved only as accurately as the current error warrants
+    // (a forcing term equal to the relative marginal error, at most 0.01 and at least
+    // options.linear_tolerance), which keeps the local convergence superlinear while early
+    // steps, far from the solution, cost a few inner iterations.
+    const double relative_error =
+        s.error / std::max(p.a().sum(), std::numeric_limits<double>::min());
+    solver_.set_tolerance(std::clamp(relative_error, options_.linear_tolerance, 0.01));
+    // Work budget of the solve, for solvers that take an iteration budget: one iteration of
+    // an iterative solver costs about one product with the system, nnz / (m n) of a dense
+    // product with P.
+    if constexpr (requires(Solver & solver, Index k) { solver.set_max_iterations(k); }) {
+      const double dense = static_cast<double>(m) * static_cast<double>(n);
+      const double budget = s.linear_work_limit * dense / static_cast<double>(s.system.nonZeros());
+      solver_.set_max_iterations(static_cast<Index>(std::clamp(budget, 10.0, 1e9)));
     }
-    s.system.setFromTriplets(s.triplets.begin(), s.triplets.end());
-    solver_.set_tolerance(options_.linear_tolerance);
-    if (solver_.compute(s.system) != Status::Converged) return false;
+    if (solver_.compute(s.system) != Status::Converged) return std::nullopt;
     s.direction.setZero();
     const Summary solve = solver_.solve(s.rhs, s.direction);
     s.inner_iterations_last = solve.iterations;
+    s.inner_converged_last = solve.status == Status::Converged;
     s.counters.inner_iterations += solve.iterations;
     s.counters.matvecs += solve.counters.matvecs;
-    if (!s.direction.allFinite()) return false;
-    // Backtracking on the marginal error.
-    double alpha = 1.0;
+    if (!s.direction.allFinite()) return std::nullopt;
+    // Backtracking from the full step. A trial is accepted when the dual value rises by the
+    // Armijo fraction of its first-order prediction (the paper's line search on the concave
+    // dual), or when the marginal error falls: near the solution the dual is flat to rounding
+    // and only the error still measures progress (shared/research/sinkhorn.md, section 1.6).
+    const double dual = dual_value(p, s.f, s.g, s.row_sums);
+    const double slope = s.rhs.dot(s.direction) / eps;  // grad F . direction
+    // The first trial moves no potential by more than options.max_potential_step epsilon,
+    // so that no plan entry changes by more than exp(2 max_potential_step): far from the
+    // solution, or with a nearly singular system, the full step can be huge and every
+    // halving of it would still overflow.
+    const double largest = s.direction.cwiseAbs().maxCoeff();
+    const double reach = options_.max_potential_step * eps;
+    double alpha = largest > reach ? reach / largest : 1.0;
     for (Index t = 0; t <= options_.max_backtracks; ++t, alpha *= 0.5) {
       s.trial_f = s.f + alpha * s.direction.head(m);
       s.trial_g = s.g + alpha * s.direction.tail(n);
       const double error =
           detail::evaluate_plan(p, s.trial_f, s.trial_g, s.trial, s.trial_rows, s.trial_cols);
       ++s.counters.oracle_calls;
-      if (error < s.error) {
+      const bool finite = std::isfinite(error);
+      const bool ascent = finite && dual_value(p, s.trial_f, s.trial_g, s.trial_rows) >=
+                                        dual + 1e-4 * alpha * slope;
+      if (finite && (error < s.error || ascent)) {
         std::swap(s.f, s.trial_f);
         std::swap(s.g, s.trial_g);
         std::swap(s.plan, s.trial);
         std::swap(s.row_sums, s.trial_rows);
         std::swap(s.col_sums, s.trial_cols);
         s.error = error;
-        return true;
+        return alpha;
       }
     }
-    return false;
+    return std::nullopt;
+  }
+
+  /// Schedules the next fallback: Sinkhorn iterations from the next step on.
+  static void start_fallback(State& s) {
+    s.fallback_left = s.next_fallback;
+    s.next_fallback *= 4;
   }
 
   /// One Sinkhorn iteration of a fallback; at its end, hands the potentials back to Newton.
@@ -359,9 +476,11 @@ class SparseNewtonMethod {
 /// `newton_iterations` the Newton steps, `counters.inner_iterations` the linear-solver
 /// iterations.
 template <class Solver = DefaultNewtonSolver>
-[[nodiscard]] TransportResult sinkhorn_newton_sparse(
-    const Eigen::VectorXd& a, const Eigen::VectorXd& b, const Eigen::MatrixXd& c, double epsilon,
-    const SnsOptions& options = {}, Solver solver = detail::make_newton_solver<Solver>()) {
+[[nodiscard]] TransportResult sinkhorn_newton_sparse(const Eigen::VectorXd& a,
+                                                     const Eigen::VectorXd& b,
+                                                     const Eigen::MatrixXd& c, double epsilon,
+                                                     const SnsOptions& options = {},
+                                                     Solver solver = Solver()) {
   constexpr std::string_view function = "iterum::ot::sinkhorn_newton_sparse";
   const auto start = iterum::detail::Clock::now();
   options.validate(function);
