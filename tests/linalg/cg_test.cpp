@@ -37,32 +37,6 @@ Eigen::MatrixXd random_spd(iterum::Index n, double condition, std::uint64_t seed
   return q * d.asDiagonal() * q.transpose();
 }
 
-/// A random sparse SPD matrix: a random symmetric pattern made strictly diagonally dominant,
-/// with a diagonal that varies over two orders of magnitude (so Jacobi matters).
-Eigen::SparseMatrix<double> random_sparse_spd(iterum::Index n, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  std::vector<Eigen::Triplet<double>> entries;
-  Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(n);
-  for (iterum::Index i = 0; i < n; ++i) {
-    for (int k = 0; k < 4; ++k) {
-      const iterum::Index j = iterum::random::uniform_index(engine, n);
-      if (j == i) continue;
-      const double v = iterum::random::uniform(engine, -1.0, 1.0);
-      entries.emplace_back(i, j, v);
-      entries.emplace_back(j, i, v);
-      row_sum[i] += std::abs(v);
-      row_sum[j] += std::abs(v);
-    }
-  }
-  for (iterum::Index i = 0; i < n; ++i) {
-    entries.emplace_back(i, i,
-                         (row_sum[i] + 0.1) * std::pow(100.0, iterum::random::uniform01(engine)));
-  }
-  Eigen::SparseMatrix<double> a(n, n);
-  a.setFromTriplets(entries.begin(), entries.end());
-  return a;
-}
-
 /// The CG iteration bound for relative residual `tolerance` from x0 = 0 on an SPD matrix of
 /// condition number kappa: ||r_k|| / ||r_0|| <= 2 sqrt(kappa) ((sqrt(kappa)-1)/(sqrt(kappa)+1))^k.
 double cg_iteration_bound(double kappa, double tolerance) {
@@ -92,7 +66,7 @@ TEST_CASE("CG matches a dense Cholesky solve on random SPD matrices", "[linalg][
 }
 
 TEST_CASE("CG matches a sparse Cholesky solve on random sparse SPD systems", "[linalg][cg]") {
-  const auto a = random_sparse_spd(400, 21);
+  const auto a = iterum::test::random_sparse_spd(400, 21);
   auto engine = iterum::make_engine(22);
   const Eigen::VectorXd b = iterum::random::normal_vector(engine, 400);
   const Eigen::SimplicialLLT<Eigen::SparseMatrix<double>> llt(a);

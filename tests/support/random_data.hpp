@@ -3,7 +3,10 @@
 // Seeded random test data shared by the test files.
 
 #include <Eigen/Core>
+#include <Eigen/SparseCore>
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "iterum/core/random.hpp"
 
@@ -27,6 +30,35 @@ inline Eigen::MatrixXd uniform_matrix(Index rows, Index cols, std::uint64_t seed
 /// An m x n matrix of independent standard normal entries.
 inline Eigen::MatrixXd normal_matrix(Index rows, Index cols, std::uint64_t seed) {
   return random_matrix(rows, cols, seed, [](Engine& e) { return random::normal(e); });
+}
+
+/// A random sparse SPD matrix: a random symmetric pattern (about 8 off-diagonal entries a row,
+/// U[-1, 1)) made strictly diagonally dominant, with the diagonal multiplied by
+/// diagonal_spread^u, u ~ U[0, 1) (100: a diagonal over two orders of magnitude, so Jacobi
+/// matters; 1: just dominant).
+inline Eigen::SparseMatrix<double> random_sparse_spd(Index n, std::uint64_t seed,
+                                                     double diagonal_spread = 100.0) {
+  auto engine = make_engine(seed);
+  std::vector<Eigen::Triplet<double>> entries;
+  Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(n);
+  for (Index i = 0; i < n; ++i) {
+    for (int k = 0; k < 4; ++k) {
+      const Index j = random::uniform_index(engine, n);
+      if (j == i) continue;
+      const double v = random::uniform(engine, -1.0, 1.0);
+      entries.emplace_back(i, j, v);
+      entries.emplace_back(j, i, v);
+      row_sum[i] += std::abs(v);
+      row_sum[j] += std::abs(v);
+    }
+  }
+  for (Index i = 0; i < n; ++i) {
+    entries.emplace_back(i, i,
+                         (row_sum[i] + 0.1) * std::pow(diagonal_spread, random::uniform01(engine)));
+  }
+  Eigen::SparseMatrix<double> a(n, n);
+  a.setFromTriplets(entries.begin(), entries.end());
+  return a;
 }
 
 }  // namespace iterum::test

@@ -319,6 +319,10 @@ class ConjugateGradient {
 
   [[nodiscard]] const CgOptions& options() const noexcept { return options_; }
 
+  /// The preconditioner (e.g. to change a parameter between solves).
+  [[nodiscard]] Precond& preconditioner() noexcept { return method_.preconditioner(); }
+  [[nodiscard]] const Precond& preconditioner() const noexcept { return method_.preconditioner(); }
+
  private:
   [[nodiscard]] const Op* current() const noexcept {
     if constexpr (std::is_same_v<Op, A>) {
@@ -346,15 +350,17 @@ namespace detail {
 
 template <class Scalar, class Precond, class Op>
 CgResult<Scalar> run_cg(const Op& op, const Vector<Scalar>& b, const Vector<Scalar>& x0,
-                        const CgOptions& options, iterum::detail::Clock::time_point start) {
-  CgMethod<Scalar, Precond> method;
+                        const CgOptions& options, iterum::detail::Clock::time_point start,
+                        Precond preconditioner = {},
+                        std::string_view label = "iterum::linalg::conjugate_gradient") {
+  CgMethod<Scalar, Precond> method(std::move(preconditioner));
   const LinearSystem<Op> system{op, b};
   auto state = method.init(system, x0);
   auto result =
       solve_monitored(system, method, std::move(state),
                       stop::standard(options.tolerance, options.iteration_budget(op.cols()),
                                      options.time_limit_seconds),
-                      options.monitor, "iterum::linalg::conjugate_gradient", start);
+                      options.monitor, label, start);
   CgResult<Scalar> out;
   static_cast<Summary&>(out) = result;
   out.x = std::move(result.state.x);
