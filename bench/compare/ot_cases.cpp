@@ -8,6 +8,7 @@
 #include <iterum/ot/sinkhorn.hpp>
 #include <iterum/ot/sinkhorn_newton_sparse.hpp>
 
+#include "../../tests/support/densities_1d.hpp"
 #include "../../tests/support/fashion_mnist.hpp"
 #include "../../tests/support/splitmix.hpp"
 #include "tour.hpp"
@@ -58,21 +59,10 @@ const tour::Register random_500{{"ot", "random 500, eta 1200",
 // not lose much to Sinkhorn.
 std::vector<tour::Method> densities_1d(bool squared) {
   auto d = std::make_shared<OtData>();
-  const Eigen::Index n = 1000;
-  const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(n, 0, 1);
-  const auto g = [&](double m, double s) { return (-(x - m).square() / (2 * s * s)).exp(); };
-  Eigen::ArrayXd a = g(0.2, 0.05) + 0.5 * g(0.7, 0.1);
-  Eigen::ArrayXd b = g(0.5, 0.08) + 0.3 * g(0.9, 0.03);
-  d->a = (a / a.sum()).matrix();
-  d->b = (b / b.sum()).matrix();
-  d->c.resize(n, n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    if (squared) {
-      d->c.col(j) = (x - x[j]).square().matrix();
-    } else {
-      d->c.col(j) = (x - x[j]).abs().matrix();
-    }
-  }
+  auto data = iterum::test::densities_1d(squared);
+  d->a = std::move(data.a);
+  d->b = std::move(data.b);
+  d->c = std::move(data.c);
   d->epsilon = 1.0 / 1200;
   d->tolerance = 1e-9;
   return ot_methods(d);
@@ -101,8 +91,8 @@ std::vector<tour::Method> image_case(iterum::test::GroundCost cost) {
 
 const tour::Register image_w2{
     {"ot", "Fashion-MNIST W2, eta 1200",
-     [] { return image_case(iterum::test::GroundCost::SquaredEuclidean); }, 5}};
+     [] { return image_case(iterum::test::GroundCost::SquaredEuclidean); }, 15}};
 const tour::Register image_w1{{"ot", "Fashion-MNIST W1, eta 1200",
-                               [] { return image_case(iterum::test::GroundCost::L1); }, 5}};
+                               [] { return image_case(iterum::test::GroundCost::L1); }, 15}};
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "iterum/core/random.hpp"
 #include "support/catch_compat.hpp"
+#include "support/densities_1d.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -126,17 +127,8 @@ TEST_CASE("1-D W1 and W2^2 are approached as epsilon -> 0", "[ot][sinkhorn]") {
   // Discretized densities on 200 grid points; exact costs from the quantile formula.
   const iterum::Index n = 200;
   const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(n, 0.0, 1.0);
-  const auto bump = [&](double mean, double sd) {
-    return ((x.array() - mean).square() / (-2 * sd * sd)).exp().matrix().eval();
-  };
-  Eigen::VectorXd a = bump(0.2, 0.05) + 0.5 * bump(0.7, 0.1);
-  Eigen::VectorXd b = bump(0.5, 0.08) + 0.3 * bump(0.9, 0.03);
-  a /= a.sum();
-  b /= b.sum();
   for (const double power : {1.0, 2.0}) {
-    Eigen::MatrixXd c(n, n);
-    for (iterum::Index j = 0; j < n; ++j)
-      for (iterum::Index i = 0; i < n; ++i) c(i, j) = std::pow(std::abs(x[i] - x[j]), power);
+    const auto [a, b, c] = iterum::test::densities_1d(power == 2.0, n);
     const double exact = quantile_cost(x, a, b, power);
     double previous_gap = std::numeric_limits<double>::infinity();
     for (double epsilon : {1e-2, 1e-3, 1e-4}) {

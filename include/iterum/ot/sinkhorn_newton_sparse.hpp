@@ -111,6 +111,7 @@ struct SparseNewtonState {
   Eigen::SparseMatrix<double> system;  ///< [[diag(P 1), S], [S^T, diag(P^T 1)]]
   Eigen::MatrixXd trial;               ///< plan at a line-search trial point
   Eigen::VectorXd trial_f, trial_g, trial_rows, trial_cols;
+  Eigen::VectorXd scale_rows, scale_cols;   ///< exp(step / epsilon) for a short step
   std::vector<double> thresholds;           ///< per column: entries at least this large are kept
   std::vector<int> kept_rows;               ///< row indices of the kept entries, column by column
   std::vector<Index> column_start;          ///< where each column's kept rows start in kept_rows
@@ -130,11 +131,20 @@ struct SparseNewtonState {
 
 namespace detail {
 
+inline double plan_sums(const EntropicProblem& p, const Eigen::MatrixXd& plan,
+                        Eigen::VectorXd& rows, Eigen::VectorXd& cols);
+
 /// P = exp((f + g - C) / epsilon), its row and column sums, and the marginal error.
 inline double evaluate_plan(const EntropicProblem& p, const Eigen::VectorXd& f,
                             const Eigen::VectorXd& g, Eigen::MatrixXd& plan, Eigen::VectorXd& rows,
                             Eigen::VectorXd& cols) {
   compute_kernel(p, f, g, plan);
+  return plan_sums(p, plan, rows, cols);
+}
+
+/// Row and column sums of `plan` and its marginal error (infinite when not finite).
+inline double plan_sums(const EntropicProblem& p, const Eigen::MatrixXd& plan,
+                        Eigen::VectorXd& rows, Eigen::VectorXd& cols) {
   rows = plan.rowwise().sum();
   cols = plan.colwise().sum().transpose();
   const double error = (rows - p.a()).lpNorm<1>() + (cols - p.b()).lpNorm<1>();
@@ -417,8 +427,18 @@ class SparseNewtonMethod {
     for (Index t = 0; t <= options_.max_backtracks; ++t, alpha *= 0.5) {
       s.trial_f = s.f + alpha * s.direction.head(m);
       s.trial_g = s.g + alpha * s.direction.tail(n);
-      const double error =
-          detail::evaluate_plan(p, s.trial_f, s.trial_g, s.trial, s.trial_rows, s.trial_cols);
+      // A short step rescales the plan, P_ij exp((alpha df_i + alpha dg_j) / epsilon), with
+      // m + n exponentials instead of m n; a long one recomputes it from the potentials, so
+      // entries that underflowed can come back.
+      double error;
+      if (alpha * largest <= 20 * eps) {
+        s.scale_rows = (alpha / eps * s.direction.head(m)).array().exp();
+        s.scale_cols = (alpha / eps * s.direction.tail(n)).array().exp();
+        s.trial.noalias() = s.scale_rows.asDiagonal() * s.plan * s.scale_cols.asDiagonal();
+        error = detail::plan_sums(p, s.trial, s.trial_rows, s.trial_cols);
+      } else {
+        error = detail::evaluate_plan(p, s.trial_f, s.trial_g, s.trial, s.trial_rows, s.trial_cols);
+      }
       ++s.counters.oracle_calls;
       const bool finite = std::isfinite(error);
       const bool ascent = finite && dual_value(p, s.trial_f, s.trial_g, s.trial_rows) >=
