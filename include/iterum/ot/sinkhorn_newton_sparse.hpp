@@ -174,30 +174,23 @@ class SparseNewtonMethod {
   /// Starts from potentials (f, g) (support-sized).
   [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& f,
                            const Eigen::VectorXd& g) const {
-    State s;
-    const Index m = p.a().size();
-    const Index n = p.b().size();
-    s.f = f;
-    s.g = g;
-    s.plan.resize(m, n);
-    s.trial.resize(m, n);
-    s.rhs.resize(m + n);
-    s.direction.resize(m + n);
-    s.thresholds.assign(static_cast<std::size_t>(n), 0.0);
-    s.column_start.assign(static_cast<std::size_t>(n) + 1, 0);
-    s.row_count.assign(static_cast<std::size_t>(m), 0);
-    s.values.reserve(static_cast<std::size_t>(m));
-    s.system.resize(m + n, m + n);
-    s.entries_per_column = std::min(options_.entries_per_column, m);
-    s.next_fallback = options_.fallback_iterations;
-    s.linear_work_limit = options_.linear_work_limit;
+    State s = allocate(p, f, g);
     s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
     return s;
   }
 
-  /// Starts where a Sinkhorn run left off (the hand-over of `then`).
+  /// Starts where a Sinkhorn run left off (the hand-over of `then`). Its plan is
+  /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite.
   [[nodiscard]] State init(const EntropicProblem& p, const SinkhornState& from) const {
-    return init(p, from.row_potentials(p.epsilon()), from.column_potentials(p.epsilon()));
+    State s = allocate(p, from.row_potentials(p.epsilon()), from.column_potentials(p.epsilon()));
+    if (detail::positive_finite(from.u) && detail::positive_finite(from.v) &&
+        from.kernel.rows() == s.plan.rows() && from.kernel.cols() == s.plan.cols()) {
+      s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
+      s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
+    } else {
+      s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    }
+    return s;
   }
 
   /// Starts from f = g = 0 (for use without a warm-up).
@@ -274,6 +267,29 @@ class SparseNewtonMethod {
   [[nodiscard]] const Solver& solver() const noexcept { return solver_; }
 
  private:
+  /// A state with potentials (f, g) and every workspace sized; the plan is not yet computed.
+  [[nodiscard]] State allocate(const EntropicProblem& p, Eigen::VectorXd f,
+                               Eigen::VectorXd g) const {
+    State s;
+    const Index m = p.a().size();
+    const Index n = p.b().size();
+    s.f = std::move(f);
+    s.g = std::move(g);
+    s.plan.resize(m, n);
+    s.trial.resize(m, n);
+    s.rhs.resize(m + n);
+    s.direction.resize(m + n);
+    s.thresholds.assign(static_cast<std::size_t>(n), 0.0);
+    s.column_start.assign(static_cast<std::size_t>(n) + 1, 0);
+    s.row_count.assign(static_cast<std::size_t>(m), 0);
+    s.values.reserve(static_cast<std::size_t>(m));
+    s.system.resize(m + n, m + n);
+    s.entries_per_column = std::min(options_.entries_per_column, m);
+    s.next_fallback = options_.fallback_iterations;
+    s.linear_work_limit = options_.linear_work_limit;
+    return s;
+  }
+
   /// Chooses the kept entries: in column j those with P_ij >= thresholds[j], where the
   /// threshold lets at least `keep` and at most 2 keep entries through. The previous step's
   /// threshold is reused while it does (one comparison per entry; the plan changes little
