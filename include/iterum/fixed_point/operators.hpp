@@ -4,7 +4,8 @@
 /// @brief Building blocks for fixed-point problems, each a `FixedPointMap`: a map from a
 /// callable (`make_map`), the proximal map of a function (`proximal_map`), the resolvent of a
 /// monotone matrix (`LinearResolvent`), the reflection 2T - I (`Reflection`), forward-backward
-/// (`ForwardBackward`) and Douglas-Rachford (`DouglasRachford`), plus the proximal operators
+/// (`ForwardBackward`), Douglas-Rachford (`DouglasRachford`) and PDHG for a standard-form LP
+/// (`LpPdhg`), plus the proximal operators
 /// they are usually built from (`prox::SoftThreshold`, `prox::Box`, `prox::LeastSquares`).
 ///
 /// A proximal operator here is any callable `prox(v, out)` that sets `out = prox_{gamma g}(v)`
@@ -16,6 +17,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 #include <Eigen/LU>
+#include <Eigen/SVD>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -250,5 +252,67 @@ template <class Scalar, class ProxF, class ProxG>
                                                                      ProxG prox_g) {
   return DouglasRachford<Scalar, ProxF, ProxG>(dim, std::move(prox_f), std::move(prox_g));
 }
+
+/// The primal-dual hybrid gradient (PDHG) map of the standard-form linear program
+/// min c^T x subject to A x = b, x >= 0, on z = (x, y) (x: n primal entries, then y: m dual):
+///
+///   x+ = max(0, x - tau (c - A^T y)),   y+ = y + sigma (b - A (2 x+ - x))
+///
+/// (Chambolle & Pock, J. Math. Imaging Vis. 40 (2011), Alg. 1 on the Lagrangian
+/// c^T x - y^T (A x - b); the LP form of PDLP, Applegate et al., arXiv 2106.04756).
+/// For tau sigma ||A||_2^2 < 1 (checked) it is firmly nonexpansive in the norm of
+/// M = [I/tau, A^T; A, I/sigma], so Halpern runs on it (the iteration does not depend on the
+/// norm; the bound of (H) holds in the M-norm). Its fixed points are the primal-dual optimal
+/// pairs. When the LP is infeasible or unbounded there is no fixed point and z - T z tends to a
+/// nonzero vector (the minimal displacement; Park & Ryu, arXiv 2303.15876), which certifies it.
+template <class S>
+class LpPdhg {
+ public:
+  using Scalar = S;
+  /// Steps tau = sigma = step_fraction / ||A||_2, step_fraction in (0, 1).
+  LpPdhg(Matrix<Scalar> a, Vector<Scalar> b, Vector<Scalar> c, Scalar step_fraction = Scalar(0.9))
+      : a_(std::move(a)), b_(std::move(b)), c_(std::move(c)) {
+    constexpr std::string_view function = "iterum::fixed_point::LpPdhg";
+    check::not_empty(function, "A", a_.size());
+    check::size(function, "b", b_.size(), a_.rows(), "must have as many entries as A has rows");
+    check::size(function, "c", c_.size(), a_.cols(), "must have as many entries as A has columns");
+    check::all_finite(function, "A", a_);
+    check::all_finite(function, "b", b_);
+    check::all_finite(function, "c", c_);
+    check::in_range(function, "step_fraction", static_cast<double>(step_fraction), 0.0, 1.0,
+                    check::Bound::Open, check::Bound::Open);
+    const Scalar norm = Eigen::JacobiSVD<Matrix<Scalar>>(a_).singularValues()[0];
+    check::positive(function, "A", static_cast<double>(norm));
+    tau_ = sigma_ = step_fraction / norm;
+    x_.resize(a_.cols());
+    w_.resize(a_.cols());
+    r_.resize(a_.rows());
+  }
+  [[nodiscard]] Index dim() const noexcept { return a_.cols() + a_.rows(); }
+  [[nodiscard]] Index primal_size() const noexcept { return a_.cols(); }
+  [[nodiscard]] Scalar tau() const noexcept { return tau_; }
+  [[nodiscard]] Scalar sigma() const noexcept { return sigma_; }
+
+  void apply(const Vector<Scalar>& z, Vector<Scalar>& tz) const {
+    const Index n = a_.cols();
+    const Index m = a_.rows();
+    w_.noalias() = a_.transpose() * z.tail(m);
+    x_ = (z.head(n) - tau_ * (c_ - w_)).cwiseMax(Scalar(0));
+    tz.head(n) = x_;
+    w_ = Scalar(2) * x_ - z.head(n);
+    r_.noalias() = a_ * w_;
+    tz.tail(m) = z.tail(m) + sigma_ * (b_ - r_);
+  }
+
+ private:
+  Matrix<Scalar> a_;
+  Vector<Scalar> b_;
+  Vector<Scalar> c_;
+  Scalar tau_{};
+  Scalar sigma_{};
+  mutable Vector<Scalar> x_;
+  mutable Vector<Scalar> w_;
+  mutable Vector<Scalar> r_;
+};
 
 }  // namespace iterum::fixed_point
