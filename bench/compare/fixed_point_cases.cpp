@@ -1,0 +1,113 @@
+// Tour cases of the fixed-point family: Krasnoselskii-Mann (the plain averaged iteration
+// z <- (1 - theta) z + theta T z; theta = 1 on Douglas-Rachford is plain DR) against Halpern,
+// reflected Halpern and restarted reflected Halpern, all stopping at ||z - T z|| <= 1e-8 or
+// after 2000 evaluations of T. "iterations" are evaluations of T (oracle calls).
+//
+// Cases: LASSO 150 x 400 by Douglas-Rachford (sharp: KM and restarted Halpern converge
+// linearly, plain Halpern sublinearly), and a random 60 x 60 rotation (nonexpansive, not
+// averaged: Halpern's 2D/(k+1) guarantee against KM on (I + Q)/2).
+
+#include <Eigen/Core>
+#include <Eigen/QR>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include <iterum/core/random.hpp>
+#include <iterum/fixed_point/halpern.hpp>
+#include <iterum/fixed_point/operators.hpp>
+
+#include "tour.hpp"
+
+namespace {
+
+namespace fp = iterum::fixed_point;
+constexpr double tolerance = 1e-8;
+constexpr long budget = 2000;
+
+/// x -> M x, a FixedPointMap.
+struct LinearMap {
+  using Scalar = double;
+  Eigen::MatrixXd m;
+  [[nodiscard]] Eigen::Index dim() const { return m.rows(); }
+  void apply(const Eigen::VectorXd& x, Eigen::VectorXd& tx) const { tx.noalias() = m * x; }
+};
+
+/// KM with step theta on T from z0, to the tolerance or the budget.
+template <class T>
+tour::Outcome krasnoselskii_mann(const T& t, const Eigen::VectorXd& z0, double theta) {
+  Eigen::VectorXd z = z0, tz(z0.size());
+  long calls = 0;
+  double residual = 0;
+  for (;;) {
+    t.apply(z, tz);
+    ++calls;
+    residual = (z - tz).norm();
+    if (residual <= tolerance || calls >= budget) break;
+    z = (1 - theta) * z + theta * tz;
+  }
+  return {calls, residual, residual <= tolerance};
+}
+
+/// Halpern with the given options on top of the shared tolerance and budget.
+template <class T>
+tour::Outcome run_halpern(const T& t, const Eigen::VectorXd& z0, bool reflect, bool restart) {
+  const auto r =
+      fp::halpern(t, z0,
+                  {.tolerance = tolerance,
+                   .max_oracle_calls = budget,
+                   .restart = restart ? fp::HalpernRestart::Adaptive : fp::HalpernRestart::None,
+                   .reflect = reflect});
+  return {static_cast<long>(r.counters.oracle_calls), r.residual, r.ok()};
+}
+
+template <class T>
+std::vector<tour::Method> methods_for(std::shared_ptr<const T> t, Eigen::VectorXd z0,
+                                      double km_theta, const char* km_name, bool firmly) {
+  std::vector<tour::Method> methods;
+  methods.push_back({km_name, [=] { return krasnoselskii_mann(*t, z0, km_theta); }});
+  methods.push_back({"Halpern", [=] { return run_halpern(*t, z0, false, false); }});
+  if (firmly) {
+    methods.push_back({"reflected Halpern", [=] { return run_halpern(*t, z0, true, false); }});
+    methods.push_back(
+        {"restarted reflected Halpern", [=] { return run_halpern(*t, z0, true, true); }});
+  } else {
+    methods.push_back({"restarted Halpern", [=] { return run_halpern(*t, z0, false, true); }});
+  }
+  return methods;
+}
+
+std::vector<tour::Method> lasso_methods() {
+  const Eigen::Index m = 150, n = 400;
+  auto engine = iterum::make_engine(7);
+  Eigen::MatrixXd a(m, n);
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i < m; ++i) a(i, j) = iterum::random::normal(engine);
+  a /= std::sqrt(static_cast<double>(m));
+  Eigen::VectorXd truth = Eigen::VectorXd::Zero(n);
+  for (Eigen::Index j = 0; j < n; j += 25) truth[j] = 1.0 + iterum::random::uniform01(engine);
+  const Eigen::VectorXd b = a * truth + 0.01 * iterum::random::normal_vector(engine, m);
+  const double lambda = 0.1 * (a.transpose() * b).cwiseAbs().maxCoeff();
+  using Dr =
+      fp::DouglasRachford<double, fp::prox::LeastSquares<double>, fp::prox::SoftThreshold<double>>;
+  auto dr = std::make_shared<const Dr>(n, fp::prox::LeastSquares<double>(a, b, 1.0),
+                                       fp::prox::SoftThreshold<double>{lambda});
+  return methods_for(dr, Eigen::VectorXd::Zero(n), 1.0, "Douglas-Rachford (KM, theta = 1)", true);
+}
+
+std::vector<tour::Method> rotation_methods() {
+  const Eigen::Index n = 60;
+  auto engine = iterum::make_engine(8);
+  Eigen::MatrixXd g(n, n);
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i < n; ++i) g(i, j) = iterum::random::normal(engine);
+  auto t = std::make_shared<const LinearMap>(LinearMap{
+      Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ() * Eigen::MatrixXd::Identity(n, n)});
+  return methods_for(t, iterum::random::normal_vector(engine, n), 0.5, "KM (theta = 1/2)", false);
+}
+
+const tour::Register lasso{{"fixed_point", "DR LASSO 150x400", [] { return lasso_methods(); }, 20}};
+const tour::Register rotation{
+    {"fixed_point", "rotation 60", [] { return rotation_methods(); }, 20}};
+
+}  // namespace
