@@ -183,13 +183,7 @@ class SparseNewtonMethod {
   /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite.
   [[nodiscard]] State init(const EntropicProblem& p, const SinkhornState& from) const {
     State s = allocate(p, from.row_potentials(p.epsilon()), from.column_potentials(p.epsilon()));
-    if (detail::positive_finite(from.u) && detail::positive_finite(from.v) &&
-        from.kernel.rows() == s.plan.rows() && from.kernel.cols() == s.plan.cols()) {
-      s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
-      s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
-    } else {
-      s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
-    }
+    take_plan(p, from, s);
     return s;
   }
 
@@ -472,6 +466,19 @@ class SparseNewtonMethod {
     return std::nullopt;
   }
 
+  /// The plan, its sums and its error for the potentials of Sinkhorn state `from` (already in
+  /// s.f, s.g): diag(u) K diag(v), with no exponentials unless a scaling is not positive and
+  /// finite.
+  static void take_plan(const EntropicProblem& p, const SinkhornState& from, State& s) {
+    if (detail::positive_finite(from.u) && detail::positive_finite(from.v) &&
+        from.kernel.rows() == s.plan.rows() && from.kernel.cols() == s.plan.cols()) {
+      s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
+      s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
+    } else {
+      s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    }
+  }
+
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
   static void start_fallback(State& s) {
     s.fallback_left = s.next_fallback;
@@ -488,13 +495,9 @@ class SparseNewtonMethod {
     ++s.sinkhorn_steps;
     if (--s.fallback_left == 0) {
       // And back: P = diag(u) K diag(v), again without exponentials.
-      const SinkhornState& f = *s.fallback;
-      s.f = f.row_potentials(p.epsilon());
-      s.g = f.column_potentials(p.epsilon());
-      s.plan = f.u.asDiagonal() * f.kernel * f.v.asDiagonal();
-      s.row_sums = s.plan.rowwise().sum();
-      s.col_sums = s.plan.colwise().sum().transpose();
-      s.error = (s.row_sums - p.a()).lpNorm<1>() + (s.col_sums - p.b()).lpNorm<1>();
+      s.f = s.fallback->row_potentials(p.epsilon());
+      s.g = s.fallback->column_potentials(p.epsilon());
+      take_plan(p, *s.fallback, s);
       s.fallback.reset();
     }
   }
