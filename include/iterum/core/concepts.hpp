@@ -58,6 +58,23 @@ concept FixedPointMap = requires(const T& t, const Vector<typename T::Scalar>& x
   t.apply(x, tx);
 };
 
+/// A finite sum F = (1/n) sum_i F_i of operators on R^d, known through its components (the
+/// problem class of the variance-reduced methods). Valid expressions, for `const F& f`, an index
+/// `0 <= i < f.size()`, `const Vector<S>& x` and a `Vector<S>& out` sized `f.dim()`:
+///   `typename F::Scalar`; `f.size()` (n); `f.dim()` (d); `f.component(i, x, out)` (out = F_i(x)).
+/// Optional members the methods use when present (see docs/concepts.md#finitesum):
+///   `f.evaluate(x, out)` (out = F(x), cheaper than n components);
+///   `f.add_component(i, x, scale, acc)` (acc += scale * F_i(x), without a temporary);
+///   `f.resolvent(eta, v, out)` (out = (I + eta G)^{-1} v for the constraint or regularizer part G
+///   of the inclusion 0 in F(x) + G(x), e.g. a projection; without it G = 0).
+template <class F>
+concept FiniteSum = requires(const F& f, Index i, const Vector<typename F::Scalar>& x,
+                             Vector<typename F::Scalar>& out) {
+  { f.size() } -> std::convertible_to<Index>;
+  { f.dim() } -> std::convertible_to<Index>;
+  f.component(i, x, out);
+};
+
 /// A solver for A x = b with Eigen's lifecycle, usable as the inner-solver policy of a method.
 /// Valid expressions, for `LS& ls`, the operand `const A& a` (a matrix or operator type the
 /// solver accepts), `const Vector<S>& b` and `Vector<S>& x` (sized, holding the initial guess):

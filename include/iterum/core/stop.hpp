@@ -5,6 +5,7 @@
 /// per iteration (iteration 0 is the initial point) and returns the status to stop with, or
 /// `std::nullopt`. See the `StopRule` concept.
 
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <tuple>
@@ -39,6 +40,16 @@ struct TimeLimit {
   double seconds = std::numeric_limits<double>::infinity();
   [[nodiscard]] std::optional<Status> operator()(const IterationInfo& info) const noexcept {
     if (info.seconds >= seconds) return Status::TimeLimit;
+    return std::nullopt;
+  }
+};
+
+/// Stops with `Status::BudgetExhausted` once `limit` oracle calls (`counters.oracle_calls`)
+/// have been made; no limit when unset.
+struct OracleCalls {
+  std::optional<std::int64_t> limit;
+  [[nodiscard]] std::optional<Status> operator()(const IterationInfo& info) const noexcept {
+    if (limit && info.counters.oracle_calls >= *limit) return Status::BudgetExhausted;
     return std::nullopt;
   }
 };
