@@ -42,11 +42,7 @@ class MatrixGame {
 
   /// @throws iterum::invalid_argument for an empty or non-finite A.
   explicit MatrixGame(const Eigen::Ref<const Matrix<Scalar>>& a)
-      : a_(a), at_(a.transpose()), x_simplex_(a.cols()), y_simplex_(a.rows()) {
-    constexpr std::string_view function = "iterum::fixed_point::MatrixGame";
-    check::not_empty(function, "A", a.size());
-    check::all_finite(function, "A", a);
-  }
+      : a_(checked(a)), at_(a.transpose()), x_simplex_(a.cols()), y_simplex_(a.rows()) {}
 
   [[nodiscard]] Index rows() const noexcept { return a_.rows(); }  ///< m (the y player)
   [[nodiscard]] Index cols() const noexcept { return a_.cols(); }  ///< n (the x player)
@@ -71,7 +67,9 @@ class MatrixGame {
     const Index n = cols();
     const Index m = rows();
     out.head(n).noalias() = at_ * z.tail(m);
-    out.tail(m).noalias() = -(a_ * z.head(n));
+    // -= with a zeroed target: one product with factor -1 (= -(A x) would build a temporary).
+    out.tail(m).setZero();
+    out.tail(m).noalias() -= a_ * z.head(n);
   }
   /// out = the projection of v onto simplex x simplex (for every eta).
   void resolvent(Scalar /*eta*/, const Vector<Scalar>& v, Vector<Scalar>& out) const {
@@ -122,6 +120,16 @@ class MatrixGame {
   }
 
  private:
+  /// Validates A before any member is built from it (the projections reject empty sizes with
+  /// their own, less helpful, message).
+  static const Eigen::Ref<const Matrix<Scalar>>& checked(
+      const Eigen::Ref<const Matrix<Scalar>>& a) {
+    constexpr std::string_view function = "iterum::fixed_point::MatrixGame";
+    check::not_empty(function, "A", a.size());
+    check::all_finite(function, "A", a);
+    return a;
+  }
+
   Matrix<Scalar> a_;
   Matrix<Scalar> at_;
   prox::Simplex<Scalar> x_simplex_;

@@ -14,6 +14,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <string_view>
 
 #include "iterum/core/error.hpp"
@@ -37,9 +38,15 @@ class Simplex {
   [[nodiscard]] Index dim() const noexcept { return sorted_.size(); }
   [[nodiscard]] Scalar radius() const noexcept { return radius_; }
 
-  /// out = the projection of v (both `dim()` entries; vectors or vector blocks).
+  /// out = the projection of v (both `dim()` entries; vectors or vector blocks). A v with a
+  /// NaN or infinite entry has no projection: out is then all NaN (so that a method's NaN
+  /// propagates to its certificate instead of being sorted, which is undefined behaviour).
   template <class In, class Out>
   void operator()(const Eigen::MatrixBase<In>& v, Out&& out) const {
+    if (!v.allFinite()) {
+      out.setConstant(std::numeric_limits<Scalar>::quiet_NaN());
+      return;
+    }
     sorted_ = v;
     std::sort(sorted_.data(), sorted_.data() + sorted_.size(), std::greater<Scalar>());
     Scalar prefix(0);
