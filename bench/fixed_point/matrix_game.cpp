@@ -1,0 +1,197 @@
+// The 500 x 500 "policeman and burglar" matrix game (Nemirovski; theta = 0.8, x0 uniform) of
+// the experiments of Cai, Alacaoglu & Diakonikolas (ICLR 2024, arXiv 2310.02987, Sec. 5;
+// research note P3): extragradient (EG), anchored extragradient (EAG) and variance-reduced
+// extragradient (VR-EG) at the theory steps and at the steps of the paper's script, compared
+// on epochs (component evaluations / n).
+//
+// Every method is certified the same way: the operator residual of finite_sum.hpp with the
+// common step 1/||A||_2, every 5 epochs (its cost is not counted in the epochs, as in the
+// paper's plots). Budget: 1000 epochs by default (--epochs N for more). Prints, per method,
+// the epochs to residual 1e-1, 3e-2, 1e-2, the residual at 100 / 500 / 1000 epochs, and the
+// duality gap of the final certified point; writes the traces to bench/plots/matrix_game.csv
+// with the columns problem,method,iterations,oracle_calls,epochs,residual,seconds.
+//
+//   cmake --preset bench && cmake --build --preset bench -j2 --target matrix_game
+//   build/bench/bench/matrix_game [--epochs N] [--seed S] [--csv FILE] [--no-csv]
+//   /usr/bin/python3 bench/plots/plot_traces.py bench/plots/matrix_game.csv
+//       bench/plots/matrix_game.png --x epochs     (one command)
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <iterum/core/random.hpp>
+#include <iterum/fixed_point/extragradient.hpp>
+#include <iterum/fixed_point/finite_sum.hpp>
+#include <iterum/fixed_point/matrix_game.hpp>
+
+#ifndef ITERUM_PLOTS_DIR
+#define ITERUM_PLOTS_DIR "."
+#endif
+
+namespace {
+
+namespace fp = iterum::fixed_point;
+using Game = fp::MatrixGame<double>;
+using Result = fp::FiniteSumResult<double>;
+
+constexpr iterum::Index houses = 500;
+constexpr double theta = 0.8;
+constexpr double thresholds[] = {1e-1, 3e-2, 1e-2};
+constexpr double checkpoints[] = {100, 500, 1000};
+constexpr std::size_t max_csv_rows_per_method = 400;
+
+/// A method of the comparison: its label and how to run it under the common controls.
+struct Method {
+  std::string name;
+  std::function<Result(const fp::FiniteSumControl&)> run;
+};
+
+/// Epochs of the first certificate at or below `level` (negative: never).
+double epochs_to(const Result& r, double level) {
+  for (const auto& p : r.trace)
+    if (p.residual <= level) return p.epochs;
+  return -1;
+}
+
+/// The last certificate at or before `epochs` (NaN if the run never got there).
+double residual_at(const Result& r, double epochs) {
+  double value = std::nan("");
+  if (r.trace.empty() || r.trace.back().epochs + 5.0 < epochs) return value;
+  for (const auto& p : r.trace)
+    if (p.epochs <= epochs + 1e-9) value = p.residual;
+  return value;
+}
+
+std::vector<Method> methods(const Game& game) {
+  const double spectral = game.lipschitz();
+  const double frobenius = game.frobenius_norm();
+  const double mean_square = game.mean_square_lipschitz();
+  const double p = 1.0 / static_cast<double>(game.size());
+  const auto extragradient = [&game](fp::ExtragradientVariant variant, double step) {
+    return [&game, variant, step](const fp::FiniteSumControl& control) {
+      return fp::extragradient(game, game.uniform_start(),
+                               {.variant = variant, .step = step, .control = control});
+    };
+  };
+  using V = fp::ExtragradientVariant;
+  return {
+      // Korpelevich: tau < 1/L; the research note's EG row uses 1/||A||_2.
+      {"EG (theory 0.99/||A||2)", extragradient(V::Plain, 0.99 / spectral)},
+      {"EG (script 5/||A||2)", extragradient(V::Plain, 5.0 / spectral)},
+      // Yoon & Ryu, Thm. 1: eta <= 1/(8L); the research note's EAG rows 1/||A||_2, 5/||A||_2.
+      {"EAG (theory 1/(8||A||2))", extragradient(V::Anchored, 1.0 / (8.0 * spectral))},
+      {"EAG (note 1/||A||2)", extragradient(V::Anchored, 1.0 / spectral)},
+      {"EAG (script 5/||A||2)", extragradient(V::Anchored, 5.0 / spectral)},
+      // Alacaoglu & Malitsky: tau = gamma sqrt(p)/L, gamma < 1, L mean-square (uniform
+      // sampling); the script: 3 sqrt(p)/||A||_F.
+      {"VR-EG (theory 0.99 sqrt(p)/L)",
+       extragradient(V::VarianceReduced, 0.99 * std::sqrt(p) / mean_square)},
+      {"VR-EG (script 3 sqrt(p)/||A||F)",
+       extragradient(V::VarianceReduced, 3.0 * std::sqrt(p) / frobenius)},
+  };
+}
+
+void write_csv(const std::string& path, const std::vector<std::string>& names,
+               const std::vector<Result>& results) {
+  std::ofstream out(path);
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    std::exit(1);
+  }
+  out << "problem,method,iterations,oracle_calls,epochs,residual,seconds\n";
+  for (std::size_t m = 0; m < results.size(); ++m) {
+    const auto& trace = results[m].trace;
+    const std::size_t stride = std::max<std::size_t>(1, trace.size() / max_csv_rows_per_method);
+    for (std::size_t k = 0; k < trace.size(); ++k) {
+      if (k % stride != 0 && k + 1 != trace.size()) continue;
+      const auto& p = trace[k];
+      char line[256];
+      std::snprintf(line, sizeof line, "policeman-burglar 500x500,%s,%ld,%lld,%.6g,%.9g,%.6g\n",
+                    names[m].c_str(), static_cast<long>(p.iteration),
+                    static_cast<long long>(p.oracle_calls), p.epochs, p.residual, p.seconds);
+      out << line;
+    }
+  }
+  std::printf("traces written to %s\n", path.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double epochs = 1000;
+  std::uint64_t seed = 1;
+  std::string csv = std::string(ITERUM_PLOTS_DIR) + "/matrix_game.csv";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--epochs" && i + 1 < argc) {
+      epochs = std::atof(argv[++i]);
+    } else if (arg == "--seed" && i + 1 < argc) {
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--csv" && i + 1 < argc) {
+      csv = argv[++i];
+    } else if (arg == "--no-csv") {
+      csv.clear();
+    } else {
+      std::fprintf(stderr, "usage: %s [--epochs N] [--seed S] [--csv FILE] [--no-csv]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (!(epochs >= 1)) {
+    std::fprintf(stderr, "--epochs must be at least 1\n");
+    return 2;
+  }
+
+  auto engine = iterum::make_engine(seed);
+  const Game game(fp::policeman_burglar_matrix(houses, theta, engine));
+  const double n = static_cast<double>(game.size());
+  std::printf(
+      "policeman-burglar %ldx%ld, theta %.1f, seed %llu: ||A||_2 %.2f, ||A||_F %.2f, "
+      "mean-square L %.2f\n",
+      static_cast<long>(houses), static_cast<long>(houses), theta,
+      static_cast<unsigned long long>(seed), game.lipschitz(), game.frobenius_norm(),
+      game.mean_square_lipschitz());
+  std::printf(
+      "budget %.0f epochs; certificate: operator residual, step 1/||A||_2, every 5 epochs\n",
+      epochs);
+
+  fp::FiniteSumControl control;
+  control.tolerance = 0;
+  control.max_oracle_calls = static_cast<std::int64_t>(std::ceil(epochs * n));
+  control.certificate_every_epochs = 5;
+  control.certificate_step = 1.0 / game.lipschitz();
+  control.seed = seed;
+
+  std::vector<std::string> names;
+  std::vector<Result> results;
+  std::printf("\n%-34s %8s %8s %8s | %9s %9s %9s | %9s %9s %7s\n", "method", "ep->1e-1", "ep->3e-2",
+              "ep->1e-2", "res@100", "res@500", "res@1000", "final", "gap", "sec");
+  for (auto& method : methods(game)) {
+    Result r = method.run(control);
+    std::printf("%-34s", method.name.c_str());
+    for (const double level : thresholds) {
+      const double e = epochs_to(r, level);
+      if (e < 0) {
+        std::printf(" %8s", "-");
+      } else {
+        std::printf(" %8.0f", e);
+      }
+    }
+    std::printf(" |");
+    for (const double at : checkpoints) std::printf(" %9.3g", residual_at(r, at));
+    std::printf(" | %9.3g %9.3g %7.2f\n", r.residual, game.duality_gap(r.x), r.seconds);
+    std::fflush(stdout);
+    names.push_back(method.name);
+    results.push_back(std::move(r));
+  }
+  if (!csv.empty()) write_csv(csv, names, results);
+  return 0;
+}
