@@ -32,6 +32,8 @@
 #include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
+#include "fixed_point/least_squares_problem.hpp"
+
 namespace {
 
 namespace fp = iterum::fixed_point;
@@ -43,25 +45,6 @@ struct Row {
   long long oracle_calls;
   double epochs, residual, seconds;
 };
-
-fp::LeastSquaresSum<double> make_problem(Index n, Index d, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd g(d, d);
-  for (Index i = 0; i < d * d; ++i) g.data()[i] = iterum::random::normal(engine);
-  const Eigen::MatrixXd v = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
-  Eigen::VectorXd s(d);
-  for (Index j = 0; j < d; ++j) s[j] = 1.0 / static_cast<double>(j + 1);
-  const Eigen::MatrixXd vs = v * s.asDiagonal();
-  Eigen::MatrixXd a(n, d);
-  Eigen::VectorXd signs(d);
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < d; ++j) signs[j] = iterum::random::uniform01(engine) < 0.5 ? -1.0 : 1.0;
-    a.row(i) = (vs * signs).transpose();
-  }
-  const Eigen::VectorXd truth = iterum::random::normal_vector(engine, d);
-  const Eigen::VectorXd b = a * truth + 0.1 * iterum::random::normal_vector(engine, n);
-  return fp::LeastSquaresSum<double>(a, b);
-}
 
 /// Keeps about `points` rows of a long trace (always the first and the last).
 void thin_into(std::vector<Row>& out, const std::vector<Row>& trace, std::size_t points = 150) {
@@ -107,7 +90,7 @@ int main(int argc, char** argv) {
               "vs Halpern");
   bool ok = true;
   for (const Index n : sizes) {
-    const auto f = make_problem(n, d, 7);
+    const auto f = bench::least_squares_problem(n, d, 7);
     const double lipschitz = f.lipschitz();
     const double full_lipschitz = f.full_lipschitz();
     const Eigen::VectorXd x0 = Eigen::VectorXd::Zero(d);
