@@ -1,0 +1,374 @@
+#include "iterum/fixed_point/vr_halpern.hpp"
+
+#include <Eigen/QR>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "iterum/core/random.hpp"
+#include "iterum/fixed_point/least_squares_sum.hpp"
+#include "iterum/fixed_point/matrix_game.hpp"
+#include "support/catch_compat.hpp"
+#include "support/throws.hpp"
+
+namespace {
+
+using iterum::Index;
+using iterum::Matrix;
+using iterum::Status;
+using iterum::Vector;
+using iterum::fixed_point::FiniteSumResult;
+using iterum::fixed_point::LeastSquaresSum;
+using iterum::fixed_point::MatrixGame;
+using iterum::fixed_point::vr_halpern;
+using iterum::fixed_point::VrHalpernAlgorithm;
+using iterum::fixed_point::VrHalpernOptions;
+using iterum::fixed_point::VrRestart;
+
+/// A least-squares problem with rows a_i = V diag(s) g_i, g_i in {-1, 1}^d, s_j = 1/sqrt(j)
+/// (the cocoercive test problem P2 of docs/fixed_point.md, smaller and better conditioned).
+LeastSquaresSum<double> random_least_squares(Index n, Index d, std::uint64_t seed) {
+  auto engine = iterum::make_engine(seed);
+  Matrix<double> g(d, d);
+  for (Index i = 0; i < d * d; ++i) g.data()[i] = iterum::random::normal(engine);
+  const Eigen::HouseholderQR<Matrix<double>> qr(g);
+  const Matrix<double> v = qr.householderQ();
+  Vector<double> s(d);
+  for (Index j = 0; j < d; ++j) s[j] = 1.0 / std::sqrt(static_cast<double>(j + 1));
+  Matrix<double> a(n, d);
+  Vector<double> signs(d);
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < d; ++j) signs[j] = iterum::random::uniform01(engine) < 0.5 ? -1.0 : 1.0;
+    a.row(i) = (v * s.asDiagonal() * signs).transpose();
+  }
+  const Vector<double> truth = iterum::random::normal_vector(engine, d);
+  const Vector<double> b = a * truth + 0.1 * iterum::random::normal_vector(engine, n);
+  return LeastSquaresSum<double>(a, b);
+}
+
+/// Counts component evaluations independently of the methods' own counters.
+template <class Inner>
+struct CountingSum {
+  using Scalar = double;
+  const Inner* inner;
+  mutable std::int64_t calls = 0;
+  [[nodiscard]] Index size() const { return inner->size(); }
+  [[nodiscard]] Index dim() const { return inner->dim(); }
+  void component(Index i, const Vector<double>& x, Vector<double>& out) const {
+    ++calls;
+    inner->component(i, x, out);
+  }
+};
+
+/// F(x) = M x - q with M = skew + mu I split into n row blocks: monotone, Lipschitz, the zero is
+/// x* = M^{-1} q.
+struct SkewSum {
+  using Scalar = double;
+  Matrix<double> m;
+  Vector<double> q;
+  Index blocks = 0;
+  [[nodiscard]] Index size() const { return blocks; }
+  [[nodiscard]] Index dim() const { return m.rows(); }
+  // Component i holds rows [i*r, (i+1)*r) of M x - q, scaled by n so the mean is F.
+  void component(Index i, const Vector<double>& x, Vector<double>& out) const {
+    const Index r = dim() / blocks;
+    out.setZero();
+    out.segment(i * r, r) =
+        static_cast<double>(blocks) * (m.middleRows(i * r, r) * x - q.segment(i * r, r));
+  }
+};
+
+double norm_of_f(const LeastSquaresSum<double>& f, const Vector<double>& x) {
+  Vector<double> fx(f.dim());
+  f.evaluate(x, fx);
+  return fx.norm();
+}
+
+}  // namespace
+
+TEST_CASE("vr_halpern Alg. 1 (PAGE) solves a cocoercive least-squares sum", "[vr_halpern]") {
+  const auto f = random_least_squares(400, 8, 11);
+  const Vector<double> x0 = Vector<double>::Zero(8);
+  // Independent truth: the least-squares solution by QR; a point's distance to it is at most
+  // ||F(x)|| / lambda_min(A^T A / n).
+  const Matrix<double> a = f.matrix();
+  const Vector<double> x_ls = a.colPivHouseholderQr().solve(f.rhs());
+  const Matrix<double> gram = a.transpose() * a / 400.0;
+  const double mu = Eigen::SelfAdjointEigenSolver<Matrix<double>>(gram).eigenvalues().minCoeff();
+  VrHalpernOptions options;
+  options.lipschitz = f.lipschitz();
+  options.control.seed = 3;
+  // Plain Halpern converges sublinearly (O(1/k)): a moderate tolerance.
+  options.control.tolerance = 1e-4 * norm_of_f(f, x0);
+  const auto plain = vr_halpern(f, x0, options);
+  REQUIRE(plain.status == Status::Converged);
+  CHECK((plain.x - x_ls).norm() <= 1.01 * plain.residual / mu);
+  // With restarts the convergence is linear on this strongly monotone F: to 1e-10.
+  options.restart = VrRestart::Adaptive;
+  options.control.tolerance = 1e-10;
+  const auto r = vr_halpern(f, x0, options);
+  REQUIRE(r.status == Status::Converged);
+  REQUIRE(r.residual <= 1e-10);
+  CHECK((r.x - x_ls).norm() <= 1.01 * r.residual / mu);
+  CHECK(norm_of_f(f, r.x) == Approx(r.residual).epsilon(1e-12));
+  // Work: the first two steps are full passes; later ones mostly minibatch differences of
+  // 2 floor(sqrt(400)) = 40 calls, so an iteration averages far less than an epoch.
+  CHECK(r.counters.oracle_calls < static_cast<std::int64_t>(r.iterations) * 400 / 2);
+  // The certificate was evaluated about once per epoch, one epoch each (G = 0).
+  REQUIRE(!r.trace.empty());
+  CHECK(r.certificate_calls == static_cast<std::int64_t>(r.trace.size()) * 400);
+  for (std::size_t k = 1; k < r.trace.size(); ++k) {
+    CHECK(r.trace[k].oracle_calls - r.trace[k - 1].oracle_calls >= 400);
+  }
+  CHECK(r.trace.back().residual == r.residual);
+}
+
+TEST_CASE("vr_halpern counts exactly the component calls it makes", "[vr_halpern]") {
+  const auto inner = random_least_squares(100, 5, 2);
+  for (const auto algorithm : {VrHalpernAlgorithm::Page, VrHalpernAlgorithm::InexactResolvent}) {
+    CountingSum<LeastSquaresSum<double>> f{&inner};
+    VrHalpernOptions options;
+    options.algorithm = algorithm;
+    options.lipschitz = inner.lipschitz();
+    options.control.max_iterations = 37;
+    options.control.tolerance = 0.0;
+    const auto r = vr_halpern(f, Vector<double>::Zero(5), options);
+    CHECK(r.status == Status::MaxIterations);
+    CHECK(r.iterations == 37);
+    CHECK(f.calls == r.counters.oracle_calls + r.certificate_calls);
+  }
+}
+
+TEST_CASE("the PAGE estimator is unbiased given an exact previous value", "[vr_halpern]") {
+  // With g = F(u_prev), one update is an unbiased estimate of F(u) (Li et al., ICML 2021).
+  const auto f = random_least_squares(50, 4, 5);
+  auto engine = iterum::make_engine(17);
+  const Vector<double> u_prev = iterum::random::normal_vector(engine, 4);
+  const Vector<double> u = u_prev + 0.5 * iterum::random::normal_vector(engine, 4);
+  Vector<double> fu(4);
+  f.evaluate(u, fu);
+  iterum::fixed_point::PageEstimator<LeastSquaresSum<double>> estimator(f, 3);
+  const int draws = 20000;
+  Vector<double> sum = Vector<double>::Zero(4);
+  Vector<double> sum_sq = Vector<double>::Zero(4);
+  std::int64_t calls = 0;
+  for (int t = 0; t < draws; ++t) {
+    estimator.refresh(f, u_prev, calls);
+    estimator.update(f, u, u_prev, engine, calls);
+    sum += estimator.value();
+    sum_sq += estimator.value().cwiseAbs2();
+  }
+  CHECK(calls == static_cast<std::int64_t>(draws) * (50 + 2 * 3));
+  const Vector<double> mean = sum / draws;
+  const Vector<double> variance = sum_sq / draws - mean.cwiseAbs2();
+  REQUIRE(variance.minCoeff() > 0.0);  // the estimator is random, so the test has power
+  for (Index j = 0; j < 4; ++j) {
+    const double standard_error = std::sqrt(variance[j] / draws);
+    CHECK(std::abs(mean[j] - fu[j]) <= 4.0 * standard_error);
+  }
+  // The test has power: a bias of 0.05 in the first coordinate would be detected.
+  CHECK(std::abs(mean[0] + 0.05 - fu[0]) > 4.0 * std::sqrt(variance[0] / draws));
+}
+
+TEST_CASE("the VR-FoRB direction is unbiased", "[vr_halpern]") {
+  // E_i [Phi(w) + Phi_i(v) - Phi_i(w_prev)] = Phi(w) + Phi(v) - Phi(w_prev) for Phi = eta F + I -
+  // u.
+  const auto f = random_least_squares(40, 3, 8);
+  auto engine = iterum::make_engine(4);
+  const double eta = 0.7;
+  const Vector<double> u = iterum::random::normal_vector(engine, 3);
+  const Vector<double> v = iterum::random::normal_vector(engine, 3);
+  const Vector<double> w = iterum::random::normal_vector(engine, 3);
+  const Vector<double> w_prev = iterum::random::normal_vector(engine, 3);
+  auto phi = [&](const Vector<double>& x) {
+    Vector<double> fx(3);
+    f.evaluate(x, fx);
+    return Vector<double>(eta * fx + x - u);
+  };
+  const Vector<double> phi_w = phi(w);
+  const Vector<double> expected = phi_w + phi(v) - phi(w_prev);
+  const iterum::fixed_point::detail::FiniteSumOracle<LeastSquaresSum<double>> oracle(f);
+  Vector<double> out(3);
+  Vector<double> sum = Vector<double>::Zero(3);
+  Vector<double> sum_sq = Vector<double>::Zero(3);
+  std::int64_t calls = 0;
+  const int draws = 40000;
+  for (int t = 0; t < draws; ++t) {
+    const Index i = iterum::random::uniform_index(engine, 40);
+    iterum::fixed_point::vr_forb_direction(oracle, f, i, eta, phi_w, v, w_prev, out, calls);
+    sum += out;
+    sum_sq += out.cwiseAbs2();
+  }
+  CHECK(calls == 2 * static_cast<std::int64_t>(draws));
+  const Vector<double> mean = sum / draws;
+  const Vector<double> variance = sum_sq / draws - mean.cwiseAbs2();
+  REQUIRE(variance.minCoeff() > 0.0);
+  for (Index j = 0; j < 3; ++j) {
+    CHECK(std::abs(mean[j] - expected[j]) <= 4.0 * std::sqrt(variance[j] / draws));
+  }
+}
+
+TEST_CASE("vr_halpern Alg. 2 solves a monotone Lipschitz sum with a known zero", "[vr_halpern]") {
+  auto engine = iterum::make_engine(21);
+  const Index d = 12;
+  Matrix<double> b(d, d);
+  for (Index i = 0; i < d * d; ++i) b.data()[i] = iterum::random::normal(engine);
+  SkewSum f;
+  f.m = b - b.transpose();  // skew: monotone but not cocoercive
+  f.m.diagonal().array() += 0.05;
+  f.q = iterum::random::normal_vector(engine, d);
+  f.blocks = 6;
+  const Vector<double> x_star = f.m.partialPivLu().solve(f.q);
+  // Mean-square Lipschitz constant: sqrt(n) max block norm bounds it.
+  double block = 0.0;
+  for (Index i = 0; i < 6; ++i) block = std::max(block, f.m.middleRows(2 * i, 2).norm());
+  VrHalpernOptions options;
+  options.algorithm = VrHalpernAlgorithm::InexactResolvent;
+  options.lipschitz = std::sqrt(6.0) * block;
+  options.inner_iterations_factor = 2.0;
+  options.restart = VrRestart::Adaptive;
+  options.control.tolerance = 1e-8;
+  options.control.seed = 9;
+  const auto r = vr_halpern(f, Vector<double>::Zero(d), options);
+  REQUIRE(r.status == Status::Converged);
+  // ||F(x)|| = ||M (x - x*)|| >= sigma_min(M) ||x - x*||.
+  const double sigma_min = Eigen::JacobiSVD<Matrix<double>>(f.m).singularValues().minCoeff();
+  CHECK((r.x - x_star).norm() <= 1.01 * r.residual / sigma_min);
+  CHECK(r.counters.inner_iterations > r.iterations);
+}
+
+TEST_CASE("vr_halpern on a matrix game: both algorithms certify and close the duality gap",
+          "[vr_halpern]") {
+  auto engine = iterum::make_engine(1);
+  const MatrixGame<double> game(iterum::fixed_point::policeman_burglar_matrix(40, 0.8, engine));
+  for (const auto algorithm : {VrHalpernAlgorithm::Page, VrHalpernAlgorithm::InexactResolvent}) {
+    VrHalpernOptions options;
+    options.algorithm = algorithm;
+    options.lipschitz = game.frobenius_norm();
+    if (algorithm == VrHalpernAlgorithm::Page) options.step = 5.0 / game.frobenius_norm();
+    // The certificate of a game plateaus at values set by the active faces of the simplices
+    // (one element of (F + G)(x), not the smallest): a moderate tolerance.
+    options.restart = VrRestart::Adaptive;
+    options.control.tolerance = 5e-4;
+    options.control.certificate_step = 1.0 / game.lipschitz();
+    options.control.max_oracle_calls = 40 * 40000;
+    const auto r = vr_halpern(game, game.uniform_start(), options);
+    INFO("algorithm " << static_cast<int>(algorithm) << " epochs " << r.epochs());
+    REQUIRE(r.status == Status::Converged);
+    // The certified point is feasible: two probability vectors.
+    CHECK(r.x.minCoeff() >= 0.0);
+    CHECK(r.x.head(40).sum() == Approx(1.0).epsilon(1e-12));
+    CHECK(r.x.tail(40).sum() == Approx(1.0).epsilon(1e-12));
+    // The duality gap, a certificate independent of the method, is small too.
+    CHECK(game.duality_gap(r.x) >= -1e-12);
+    CHECK(game.duality_gap(r.x) <= 1e-3);
+  }
+}
+
+TEST_CASE("vr_halpern adaptive restarts re-anchor and cut the work on an ill-conditioned sum",
+          "[vr_halpern]") {
+  const auto f = random_least_squares(900, 20, 4);
+  VrHalpernOptions options;
+  options.step = 2.0 / f.lipschitz();
+  options.control.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(20));
+  options.control.seed = 5;
+  const auto plain = vr_halpern(f, Vector<double>::Zero(20), options);
+  options.restart = VrRestart::Adaptive;
+  const auto restarted = vr_halpern(f, Vector<double>::Zero(20), options);
+  REQUIRE(plain.ok());
+  REQUIRE(restarted.ok());
+  CHECK(plain.restarts == 0);
+  CHECK(restarted.restarts >= 3);
+  CHECK(restarted.counters.oracle_calls < plain.counters.oracle_calls);
+}
+
+TEST_CASE("vr_halpern is reproducible from its seed and budgets end it with a status",
+          "[vr_halpern]") {
+  const auto f = random_least_squares(200, 6, 3);
+  VrHalpernOptions options;
+  options.lipschitz = f.lipschitz();
+  options.control.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(6));
+  options.control.seed = 42;
+  const auto a = vr_halpern(f, Vector<double>::Zero(6), options);
+  const auto b = vr_halpern(f, Vector<double>::Zero(6), options);
+  options.control.seed = 43;
+  const auto c = vr_halpern(f, Vector<double>::Zero(6), options);
+  CHECK(a.x == b.x);
+  CHECK(a.counters == b.counters);
+  CHECK(a.counters.oracle_calls != c.counters.oracle_calls);
+
+  options.control.max_oracle_calls = 1000;
+  const auto budget = vr_halpern(f, Vector<double>::Zero(6), options);
+  CHECK(budget.status == Status::BudgetExhausted);
+  CHECK(budget.counters.oracle_calls >= 1000);
+  CHECK(budget.counters.oracle_calls < 1000 + 200);
+  // The result certifies its own x even though the budget stopped between certificates.
+  CHECK(norm_of_f(f, budget.x) == Approx(budget.residual).epsilon(1e-12));
+}
+
+TEST_CASE("vr_halpern reports a non-finite operator as NumericalIssue", "[vr_halpern]") {
+  struct Exploding {
+    using Scalar = double;
+    [[nodiscard]] Index size() const { return 4; }
+    [[nodiscard]] Index dim() const { return 2; }
+    void component(Index i, const Vector<double>& x, Vector<double>& out) const {
+      out = x;
+      if (i == 3 && x.norm() > 0.5) out[0] = std::numeric_limits<double>::quiet_NaN();
+    }
+  };
+  VrHalpernOptions options;
+  options.step = 0.1;
+  options.control.tolerance = 1e-12;
+  const auto r = vr_halpern(Exploding{}, Vector<double>::Ones(2), options);
+  CHECK(r.status == Status::NumericalIssue);
+}
+
+TEST_CASE("vr_halpern steps do not allocate", "[vr_halpern]") {
+  const auto f = random_least_squares(64, 4, 1);
+  using F = LeastSquaresSum<double>;
+  const iterum::fixed_point::PageHalpernMethod<F> page(
+      f, 0.5, 8, iterum::fixed_point::VrAnchoring::Auto, VrRestart::None, 0.5, std::nullopt);
+  auto s = page.init(f, Vector<double>::Ones(4), 1);
+  const iterum::fixed_point::ResolventHalpernMethod<F> resolvent(
+      f, 2.0, 0.05, 1.0 / 64, 0.5, iterum::fixed_point::VrAnchoring::Auto, VrRestart::None, 0.5);
+  auto t = resolvent.init(f, Vector<double>::Ones(4), 1);
+  page.step(f, s);  // LeastSquaresSum::evaluate's buffer exists from construction
+  Eigen::internal::set_is_malloc_allowed(false);
+  for (int k = 0; k < 20; ++k) page.step(f, s);
+  for (int k = 0; k < 3; ++k) resolvent.step(f, t);
+  Eigen::internal::set_is_malloc_allowed(true);
+  CHECK(s.u.allFinite());
+  CHECK(t.v.allFinite());
+}
+
+TEST_CASE("vr_halpern rejects bad input with messages naming the argument", "[vr_halpern]") {
+  const auto f = random_least_squares(20, 3, 1);
+  const Vector<double> x0 = Vector<double>::Zero(3);
+  using iterum::test::invalid_argument_message;
+  CHECK(invalid_argument_message([&] { (void)vr_halpern(f, x0, {}); }) ==
+        "iterum::fixed_point::vr_halpern: argument 'options.step' must be given, or "
+        "options.lipschitz from which it is derived (got unset)");
+  CHECK(invalid_argument_message(
+            [&] { (void)vr_halpern(f, Vector<double>::Zero(4), {.lipschitz = 1.0}); }) ==
+        "iterum::fixed_point::vr_halpern: argument 'x0' must have as many entries as F has "
+        "dimensions (3) (got 4)");
+  Vector<double> bad = x0;
+  bad[1] = std::numeric_limits<double>::infinity();
+  CHECK(iterum::test::contains(
+      invalid_argument_message([&] { (void)vr_halpern(f, bad, {.lipschitz = 1.0}); }),
+      "argument 'x0'"));
+  CHECK(invalid_argument_message([&] { (void)vr_halpern(f, x0, {.step = -1.0}); }) ==
+        "iterum::fixed_point::vr_halpern: argument 'options.step' must be positive (got -1)");
+  CHECK(iterum::test::contains(
+      invalid_argument_message([&] { (void)vr_halpern(f, x0, {.lipschitz = 1.0, .batch = 0}); }),
+      "argument 'options.batch'"));
+  CHECK(iterum::test::contains(invalid_argument_message([&] {
+                                 (void)vr_halpern(f, x0, {.lipschitz = 1.0, .restart_decay = 1.0});
+                               }),
+                               "argument 'options.restart_decay'"));
+  VrHalpernOptions options{.lipschitz = 1.0};
+  options.control.certificate_every_epochs = 0.0;
+  CHECK(iterum::test::contains(invalid_argument_message([&] { (void)vr_halpern(f, x0, options); }),
+                               "argument 'options.control.certificate_every_epochs'"));
+}
