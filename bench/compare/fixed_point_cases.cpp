@@ -8,7 +8,8 @@
 // averaged: Halpern's 2D/(k+1) guarantee against KM on (I + Q)/2).
 //
 // Finite-sum case: a 100 x 100 policeman-burglar matrix game (research note P3, smaller),
-// extragradient against variance-reduced extragradient at the steps of the paper's script,
+// extragradient against variance-reduced extragradient and the variance-reduced Halpern
+// methods (vr_halpern Alg. 1 and Alg. 2), all at the steps of the arXiv 2310.02987 script,
 // each stopping when the operator residual (step 1/||A||_2, checked every epoch) is at most
 // 1e-2. For this case "iterations" are epochs (component evaluations / n, rounded up): the work
 // measure VR methods are compared on; the times show that a VR epoch (n/3 steps, each with four
@@ -25,6 +26,7 @@
 #include <iterum/fixed_point/halpern.hpp>
 #include <iterum/fixed_point/matrix_game.hpp>
 #include <iterum/fixed_point/operators.hpp>
+#include <iterum/fixed_point/vr_halpern.hpp>
 
 #include "tour.hpp"
 
@@ -142,10 +144,22 @@ std::vector<tour::Method> matrix_game_methods() {
   const fp::ExtragradientOptions vr{.variant = fp::ExtragradientVariant::VarianceReduced,
                                     .step = 3.0 * std::sqrt(p) / game->frobenius_norm(),
                                     .control = control};
-  return {{"EG (epochs)",
-           [=] { return game_outcome(fp::extragradient(*game, game->uniform_start(), eg)); }},
-          {"VR-EG (epochs)",
-           [=] { return game_outcome(fp::extragradient(*game, game->uniform_start(), vr)); }}};
+  const double frobenius = game->frobenius_norm();
+  const fp::VrHalpernOptions page{
+      .algorithm = fp::VrHalpernAlgorithm::Page, .step = 5.0 / frobenius, .control = control};
+  const fp::VrHalpernOptions resolvent{
+      .algorithm = fp::VrHalpernAlgorithm::InexactResolvent,
+      .step = std::sqrt(static_cast<double>(game->size())) / frobenius,
+      .lipschitz = frobenius,
+      .inner_step_scale = 5.0,
+      .control = control};
+  const auto z0 = game->uniform_start();
+  return {
+      {"EG (epochs)", [=] { return game_outcome(fp::extragradient(*game, z0, eg)); }},
+      {"VR-EG (epochs)", [=] { return game_outcome(fp::extragradient(*game, z0, vr)); }},
+      {"vr_halpern Alg. 1 (epochs)", [=] { return game_outcome(fp::vr_halpern(*game, z0, page)); }},
+      {"vr_halpern Alg. 2 (epochs)",
+       [=] { return game_outcome(fp::vr_halpern(*game, z0, resolvent)); }}};
 }
 
 const tour::Register lasso{{"fixed_point", "DR LASSO 150x400", [] { return lasso_methods(); }, 20}};

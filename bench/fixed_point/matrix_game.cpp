@@ -1,8 +1,9 @@
 // The 500 x 500 "policeman and burglar" matrix game (Nemirovski; theta = 0.8, x0 uniform) of
 // the experiments of Cai, Alacaoglu & Diakonikolas (ICLR 2024, arXiv 2310.02987, Sec. 5;
 // research note P3): extragradient (EG), anchored extragradient (EAG) and variance-reduced
-// extragradient (VR-EG) at the theory steps and at the steps of the paper's script, compared
-// on epochs (component evaluations / n).
+// extragradient (VR-EG) at the theory steps and at the steps of the paper's script, and the
+// paper's variance-reduced Halpern methods (vr_halpern Alg. 1 and Alg. 2) at the steps of the
+// research note, compared on epochs (component evaluations / n).
 //
 // Every method is certified the same way: the operator residual of finite_sum.hpp with the
 // common step 1/||A||_2, every 5 epochs (its cost is not counted in the epochs, as in the
@@ -32,6 +33,7 @@
 #include <iterum/fixed_point/extragradient.hpp>
 #include <iterum/fixed_point/finite_sum.hpp>
 #include <iterum/fixed_point/matrix_game.hpp>
+#include <iterum/fixed_point/vr_halpern.hpp>
 
 #ifndef ITERUM_PLOTS_DIR
 #define ITERUM_PLOTS_DIR "."
@@ -82,7 +84,20 @@ std::vector<Method> methods(const Game& game) {
                                {.variant = variant, .step = step, .control = control});
     };
   };
+  const auto halpern = [&game](fp::VrHalpernAlgorithm algorithm, double step, double lipschitz,
+                               double inner_step_scale) {
+    return [=, &game](const fp::FiniteSumControl& control) {
+      return fp::vr_halpern(game, game.uniform_start(),
+                            {.algorithm = algorithm,
+                             .step = step,
+                             .lipschitz = lipschitz,
+                             .inner_step_scale = inner_step_scale,
+                             .control = control});
+    };
+  };
+  const double sqrt_n = std::sqrt(static_cast<double>(game.size()));
   using V = fp::ExtragradientVariant;
+  using H = fp::VrHalpernAlgorithm;
   return {
       // Korpelevich: tau < 1/L; the research note's EG row uses 1/||A||_2.
       {"EG (theory 0.99/||A||2)", extragradient(V::Plain, 0.99 / spectral)},
@@ -97,6 +112,16 @@ std::vector<Method> methods(const Game& game) {
        extragradient(V::VarianceReduced, 0.99 * std::sqrt(p) / mean_square)},
       {"VR-EG (script 3 sqrt(p)/||A||F)",
        extragradient(V::VarianceReduced, 3.0 * std::sqrt(p) / frobenius)},
+      // Cai, Alacaoglu & Diakonikolas, Alg. 1 (PAGE-Halpern; outside its cocoercive theory on
+      // a game): the script's eta = 5/||A||_F and the research note's 1/||A||_F.
+      {"Alg. 1 (script 5/||A||F)", halpern(H::Page, 5.0 / frobenius, frobenius, 1.0)},
+      {"Alg. 1 (note 1/||A||F)", halpern(H::Page, 1.0 / frobenius, frobenius, 1.0)},
+      // Alg. 2 (Halpern on a VR-FoRB resolvent): eta = sqrt(n)/||A||_F, inner step
+      // s sqrt(p(1-p))/(1 + eta ||A||_F) with the library's s = 1 and the script's s = 5.
+      {"Alg. 2 (sqrt(n)/||A||F; inner s=1)",
+       halpern(H::InexactResolvent, sqrt_n / frobenius, frobenius, 1.0)},
+      {"Alg. 2 (sqrt(n)/||A||F; inner s=5)",
+       halpern(H::InexactResolvent, sqrt_n / frobenius, frobenius, 5.0)},
   };
 }
 

@@ -46,12 +46,15 @@ def main():
     problems = read_traces(args.input)
     if not problems:
         raise SystemExit(f"{args.input}: no rows")
-    fig, axes = plt.subplots(1, len(problems), figsize=(7 * len(problems), 5), squeeze=False)
+    fig, axes = plt.subplots(1, len(problems), figsize=(9 * len(problems), 6), squeeze=False)
     for ax, (problem, methods) in zip(axes[0], problems.items()):
-        for method, trace in methods.items():
+        colors = plt.get_cmap("tab10" if len(methods) <= 10 else "tab20").colors
+        styles = ["-", "--", "-.", ":"]
+        for k, (method, trace) in enumerate(methods.items()):
             points = [(x, y) for x, y in zip(trace[args.x], trace["residual"]) if y > 0]
             if points:
-                ax.plot(*zip(*points), label=method, linewidth=1.5)
+                ax.plot(*zip(*points), label=method, linewidth=1.5,
+                        color=colors[k % len(colors)], linestyle=styles[(k // 2) % len(styles)])
         ax.set_yscale("log")
         ax.set_xlabel(args.x)
         ax.set_ylabel("residual")
