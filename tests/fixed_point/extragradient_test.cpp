@@ -359,8 +359,8 @@ TEST_CASE("Extragradient rejects bad input with exact messages",
         [&] { (void)iterum::fixed_point::extragradient(game, x0.size() > 0 ? x0 : z0, options); });
   };
   REQUIRE(message({}) ==
-          "iterum::fixed_point::extragradient: argument 'options.step' must be set when "
-          "options.lipschitz is not");
+          "iterum::fixed_point::extragradient: argument 'options.step' must be given, or "
+          "options.lipschitz from which it is derived (got unset)");
   REQUIRE(message({.step = -0.5}) ==
           "iterum::fixed_point::extragradient: argument 'options.step' must be positive (got "
           "-0.5)");

@@ -130,7 +130,8 @@ struct ExtragradientOptions {
   void validate(
       std::string_view function = "iterum::fixed_point::ExtragradientOptions::validate") const {
     if (!step && !lipschitz) {
-      check::fail(function, "options.step", "must be set when options.lipschitz is not", {});
+      check::fail(function, "options.step",
+                  "must be given, or options.lipschitz from which it is derived", "unset");
     }
     if (step) {
       check::positive(function, "options.step", *step);
