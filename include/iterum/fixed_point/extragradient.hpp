@@ -8,12 +8,12 @@
 /// and one facade, `iterum::fixed_point::extragradient(F, x0, ExtragradientOptions)`.
 ///
 /// Plain (`ExtragradientMethod`): G. M. Korpelevich, "The extragradient method for finding
-/// saddle points and other problems", Ekonomika i Mat. Metody 12 (1976) 747-756, eq. (2), with
+/// saddle points and other problems", Ekonomika i Mat. Metody 12 (1976) 747-756, with the
 /// projections replaced by the resolvent:
 ///
 ///   u_{k+1/2} = J(u_k - tau F(u_k)),   u_{k+1} = J(u_k - tau F(u_{k+1/2})),          (EG)
 ///
-/// convergent for monotone L-Lipschitz F and 0 < tau < 1/L (Korpelevich, Thm. 1). Default step
+/// convergent for monotone L-Lipschitz F and 0 < tau < 1/L (ibid.). Default step
 /// 0.99 / L. Cost: two full evaluations, 2n component calls, per iteration.
 ///
 /// Anchored (`AnchoredExtragradientMethod`): the extra anchored gradient method EAG-C of
