@@ -207,46 +207,51 @@ TEST_CASE("Adaptive restarts keep the bound between anchors and converge linearl
   REQUIRE(plain.residual > 1e4 * target);
   REQUIRE(plain.restarts == 0);
 
-  const HalpernOptions options{.tolerance = target,
-                               .max_iterations = 2000,
-                               .restart = HalpernRestart::Adaptive,
-                               .restart_decay = 0.2};
-  // Run the method on the driver directly to see every state: between restarts,
-  // ||x_k - T x_k|| <= 2 ||a - x*|| / (j + 1) with a the anchor and j the steps since it.
-  const iterum::fixed_point::HalpernMethod<double> method(options);
-  double worst = 0;
-  Index restarts_seen = 0;
-  double previous_anchor_residual = (x0 - m * x0).norm();
-  auto observer = [&](const auto& info) {
-    const auto& s = info.state;
-    const auto j = static_cast<double>(s.since_anchor);
-    if (s.since_anchor > 0) {
-      worst = std::max(worst, (j + 1) * s.residual_norm / (2 * s.anchor.norm()));
-    }
-    if (s.restarts > restarts_seen) {
-      // A restart happened because the new anchor's residual, recomputed here, had fallen to
-      // at most 0.2 times the previous anchor's.
-      const double anchor_residual = (s.anchor - m * s.anchor).norm();
-      REQUIRE(std::abs(anchor_residual - s.anchor_residual) <= 1e-12 * anchor_residual);
-      REQUIRE(anchor_residual <= 0.2 * previous_anchor_residual * (1 + 1e-12));
-      previous_anchor_residual = anchor_residual;
-      restarts_seen = s.restarts;
-    }
-  };
-  auto r = iterum::solve_from(t, method, method.init(t, x0),
-                              iterum::stop::standard(target, 2000, 1e9), observer);
-  REQUIRE(r.status == Status::Converged);
-  REQUIRE(r.residual <= target);
-  REQUIRE(worst <= 1.0 + 1e-12);
-  REQUIRE(r.state.restarts >= 3);
-  INFO("restarted: " << r.iterations << " iterations, " << r.state.restarts << " restarts");
-  REQUIRE(r.iterations < 400);
-  // The facade reports the same run.
-  const auto facade = iterum::fixed_point::halpern(t, x0, options);
-  REQUIRE(facade.ok());
-  REQUIRE(facade.iterations == r.iterations);
-  REQUIRE(facade.restarts == r.state.restarts);
-  REQUIRE(facade.x.norm() <= 1e-9 * x0.norm());
+  for (const auto anchor : {HalpernRestartAnchor::Iterate, HalpernRestartAnchor::MapOutput}) {
+    const HalpernOptions options{.tolerance = target,
+                                 .max_iterations = 2000,
+                                 .restart = HalpernRestart::Adaptive,
+                                 .restart_decay = 0.2,
+                                 .restart_anchor = anchor};
+    // Run the method on the driver directly to see every state: between restarts,
+    // ||x_k - T x_k|| <= 2 ||a - x*|| / (j + 1) with a the anchor and j the steps since it.
+    const iterum::fixed_point::HalpernMethod<double> method(options);
+    double worst = 0;
+    Index restarts_seen = 0;
+    double previous_anchor_residual = (x0 - m * x0).norm();
+    auto observer = [&](const auto& info) {
+      const auto& s = info.state;
+      const auto j = static_cast<double>(s.since_anchor);
+      if (s.since_anchor > 0) {
+        worst = std::max(worst, (j + 1) * s.residual_norm / (2 * s.anchor.norm()));
+      }
+      if (s.restarts > restarts_seen) {
+        // A restart happened because the residual had fallen to at most 0.2 times the previous
+        // anchor's; the new anchor (x_k, or T x_k whose residual is at most x_k's) has the
+        // residual recorded for it, recomputed here.
+        const double anchor_residual = (s.anchor - m * s.anchor).norm();
+        REQUIRE(std::abs(anchor_residual - s.anchor_residual) <= 1e-12 * anchor_residual);
+        REQUIRE(anchor_residual <= 0.2 * previous_anchor_residual * (1 + 1e-12));
+        previous_anchor_residual = anchor_residual;
+        restarts_seen = s.restarts;
+      }
+    };
+    auto r = iterum::solve_from(t, method, method.init(t, x0),
+                                iterum::stop::standard(target, 2000, 1e9), observer);
+    REQUIRE(r.status == Status::Converged);
+    REQUIRE(r.residual <= target);
+    REQUIRE(worst <= 1.0 + 1e-12);
+    REQUIRE(r.state.restarts >= 3);
+    INFO("anchor at T x: " << (anchor == HalpernRestartAnchor::MapOutput) << ", restarted: "
+                           << r.iterations << " iterations, " << r.state.restarts << " restarts");
+    REQUIRE(r.iterations < 400);
+    // The facade reports the same run.
+    const auto facade = iterum::fixed_point::halpern(t, x0, options);
+    REQUIRE(facade.ok());
+    REQUIRE(facade.iterations == r.iterations);
+    REQUIRE(facade.restarts == r.state.restarts);
+    REQUIRE(facade.x.norm() <= 1e-9 * x0.norm());
+  }
 }
 
 namespace {
@@ -423,12 +428,14 @@ TEST_CASE("Restart rules fire exactly when predicted", "[fixed_point][halpern][r
   SECTION("sufficient decay on T = 0: ||x_j - T x_j|| = ||a|| / (j + 1) from an anchor a") {
     // 1/(j+1) <= 0.3 first at j = 3. Checked every iteration: restarts at 3, 6, 9, ...;
     // checked every second iteration: at 4 (j = 4), then j = 2 at 6 is too early: 8, 12, ...
+    // (Anchored at the iterate: at T x = 0 the run would be over after the first restart.)
     const auto t = linear_map(Eigen::MatrixXd::Zero(n, n));
     for (const auto rule : {HalpernRestart::Adaptive, HalpernRestart::Cupdlpx}) {
       const HalpernOptions every{.restart = rule,
                                  .restart_decay = 0.3,
                                  .restart_necessary_decay = 0,
-                                 .restart_artificial_fraction = 2};
+                                 .restart_artificial_fraction = 2,
+                                 .restart_anchor = HalpernRestartAnchor::Iterate};
       REQUIRE(restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(every), x0, 20) ==
               std::vector<Index>{3, 6, 9, 12, 15, 18});
       HalpernOptions second = every;
