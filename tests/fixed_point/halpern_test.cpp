@@ -611,10 +611,11 @@ TEST_CASE("Halpern rejects bad input with exact messages", "[fixed_point][halper
        "'options.certificate' is HalpernCertificate::Map, but T has no member certificate(x, "
        "tx)"},
   };
-  for (const auto& [options, message] : bad_options) {
+  for (const auto& bad_option : bad_options) {
+    const HalpernOptions& options = bad_option.first;  // clang 14 cannot capture a binding
     REQUIRE(invalid_argument_message([&] {
               (void)iterum::fixed_point::halpern(negate, good, options);
-            }) == "iterum::fixed_point::halpern: argument " + message);
+            }) == "iterum::fixed_point::halpern: argument " + bad_option.second);
   }
   const iterum::fixed_point::HalpernMethod<double> method;
   REQUIRE(invalid_argument_message([&] { (void)method.init(negate, Eigen::VectorXd::Ones(2)); }) ==
