@@ -415,15 +415,6 @@ struct HalpernResult : Summary {
 
 namespace detail {
 
-/// Stops with `Status::BudgetExhausted` once `limit` oracle calls have been made.
-struct OracleBudget {
-  std::optional<std::int64_t> limit;
-  [[nodiscard]] std::optional<Status> operator()(const IterationInfo& info) const noexcept {
-    if (limit && info.counters.oracle_calls >= *limit) return Status::BudgetExhausted;
-    return std::nullopt;
-  }
-};
-
 template <class T>
 constexpr bool check_fixed_point_map() {
   static_assert(FixedPointMap<T>,
@@ -470,10 +461,9 @@ template <class T, class X0>
     detail::check_certificate<T>(options, function);
     const HalpernMethod<Scalar> method(options);
     auto state = method.init(t, start_x);
-    auto stop = stop::any_of(stop::ResidualBelow{options.tolerance},
-                             stop::MaxIterations{options.max_iterations},
-                             detail::OracleBudget{options.max_oracle_calls},
-                             stop::TimeLimit{options.time_limit_seconds});
+    auto stop = stop::any_of(
+        stop::ResidualBelow{options.tolerance}, stop::MaxIterations{options.max_iterations},
+        stop::OracleCalls{options.max_oracle_calls}, stop::TimeLimit{options.time_limit_seconds});
     HalpernMethod<Scalar> runner = method;
     auto result = solve_monitored(t, runner, std::move(state), std::move(stop), options.monitor,
                                   function, start);
