@@ -5,7 +5,12 @@
 //
 // Cases: LASSO 150 x 400 by Douglas-Rachford (sharp: KM and restarted Halpern converge
 // linearly, plain Halpern sublinearly), and a random 60 x 60 rotation (nonexpansive, not
-// averaged: Halpern's 2D/(k+1) guarantee against KM on (I + Q)/2).
+// averaged: Halpern's 2D/(k+1) guarantee against KM on (I + Q)/2). Restarts: the adaptive
+// (sufficient-decay) rule, and cuPDLPx's three rules with the anchor at z or at T z.
+//
+// LP 50 x 100 (bench/fixed_point/random_lp.hpp, seed 1) by PDHG: plain PDHG against restarted
+// reflected Halpern-PDHG, both stopping at a relative KKT error of 1e-8 (evaluated every 10
+// iterations) or after 20000 iterations.
 //
 // Finite-sum case: a 100 x 100 policeman-burglar matrix game (research note P3, smaller),
 // extragradient against variance-reduced extragradient and the variance-reduced Halpern
@@ -19,6 +24,8 @@
 #include <Eigen/QR>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <iterum/core/random.hpp>
@@ -28,6 +35,7 @@
 #include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
+#include "fixed_point/random_lp.hpp"
 #include "tour.hpp"
 
 namespace {
@@ -62,14 +70,29 @@ tour::Outcome krasnoselskii_mann(const T& t, const Eigen::VectorXd& z0, double t
 
 /// Halpern with the given options on top of the shared tolerance and budget.
 template <class T>
-tour::Outcome run_halpern(const T& t, const Eigen::VectorXd& z0, bool reflect, bool restart) {
-  const auto r =
-      fp::halpern(t, z0,
-                  {.tolerance = tolerance,
-                   .max_oracle_calls = budget,
-                   .restart = restart ? fp::HalpernRestart::Adaptive : fp::HalpernRestart::None,
-                   .reflect = reflect});
+tour::Outcome run_halpern(const T& t, const Eigen::VectorXd& z0, fp::HalpernOptions options) {
+  options.tolerance = tolerance;
+  options.max_oracle_calls = budget;
+  const auto r = fp::halpern(t, z0, options);
   return {static_cast<long>(r.counters.oracle_calls), r.residual, r.ok()};
+}
+
+/// The restart variants: the adaptive rule (default anchor T z), cuPDLPx's rules with either
+/// anchor.
+std::vector<std::pair<const char*, fp::HalpernOptions>> restart_variants(bool reflect) {
+  using fp::HalpernRestart;
+  using fp::HalpernRestartAnchor;
+  return {
+      {"adaptive, anchor T z", {.restart = HalpernRestart::Adaptive, .reflect = reflect}},
+      {"cuPDLPx, anchor z",
+       {.restart = HalpernRestart::Cupdlpx,
+        .restart_anchor = HalpernRestartAnchor::Iterate,
+        .reflect = reflect}},
+      {"cuPDLPx, anchor T z",
+       {.restart = HalpernRestart::Cupdlpx,
+        .restart_anchor = HalpernRestartAnchor::MapOutput,
+        .reflect = reflect}},
+  };
 }
 
 template <class T>
@@ -77,17 +100,17 @@ std::vector<tour::Method> methods_for(std::shared_ptr<const T> t, Eigen::VectorX
                                       double km_theta, const char* km_name, bool firmly) {
   std::vector<tour::Method> methods;
   // Plain and reflected Halpern (and KM on the rotation) run to the 2000-evaluation budget
-  // to show their O(1/k) rate against the restarted variant: not converging is expected.
+  // to show their O(1/k) rate against the restarted variants: not converging is expected.
   methods.push_back(
       {km_name, [=] { return krasnoselskii_mann(*t, z0, km_theta); }, /*must_converge=*/firmly});
-  methods.push_back({"Halpern", [=] { return run_halpern(*t, z0, false, false); }, false});
+  methods.push_back({"Halpern", [=] { return run_halpern(*t, z0, {}); }, false});
   if (firmly) {
     methods.push_back(
-        {"reflected Halpern", [=] { return run_halpern(*t, z0, true, false); }, false});
-    methods.push_back(
-        {"restarted reflected Halpern", [=] { return run_halpern(*t, z0, true, true); }});
-  } else {
-    methods.push_back({"restarted Halpern", [=] { return run_halpern(*t, z0, false, true); }});
+        {"reflected Halpern", [=] { return run_halpern(*t, z0, {.reflect = true}); }, false});
+  }
+  const std::string prefix = firmly ? "restarted reflected Halpern (" : "restarted Halpern (";
+  for (const auto& [name, options] : restart_variants(firmly)) {
+    methods.push_back({prefix + name + ")", [=, o = options] { return run_halpern(*t, z0, o); }});
   }
   return methods;
 }
@@ -136,7 +159,7 @@ std::vector<tour::Method> matrix_game_methods() {
   control.certificate_step = 1.0 / game->lipschitz();
   control.seed = 3;
   // The steps of the arXiv 2310.02987 script (at the theory steps neither method reaches
-  // 1e-2 within 5000 epochs on this game; see bench/fixed_point/matrix_game.cpp).
+  // 1e-2 within 5000 epochs on this game; see bench/fixed_point/matrix_game_trace.cpp).
   const double p = 1.0 / static_cast<double>(game->size());
   const fp::ExtragradientOptions eg{.variant = fp::ExtragradientVariant::Plain,
                                     .step = 5.0 / game->lipschitz(),
@@ -162,9 +185,45 @@ std::vector<tour::Method> matrix_game_methods() {
        [=] { return game_outcome(fp::vr_halpern(*game, z0, resolvent)); }}};
 }
 
+/// PDHG on a random LP: z <- T z, to a relative KKT error of 1e-8 or 20000 iterations; returns
+/// the number of evaluations of T.
+tour::Outcome plain_pdhg(const fp::LpPdhg<double>& t, long cap) {
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(t.dim()), tz(t.dim());
+  for (long k = 0;; ++k) {
+    if (k % 10 == 0) {
+      const double kkt = t.kkt(z).error();
+      if (kkt <= tolerance || k >= cap) return {k, kkt, kkt <= tolerance};
+    }
+    t.apply(z, tz);
+    z.swap(tz);
+  }
+}
+
+std::vector<tour::Method> lp_methods() {
+  constexpr long cap = 20000;
+  const auto lp = bench::random_lp(50, 100, 1);
+  auto t = std::make_shared<const fp::LpPdhg<double>>(lp.a, lp.b, lp.c);
+  std::vector<tour::Method> methods;
+  // Plain PDHG oscillates around 1e-4 here for the whole budget: shown, not required.
+  methods.push_back({"PDHG (z <- T z)", [=] { return plain_pdhg(*t, cap); }, false});
+  methods.push_back(
+      {"restarted reflected Halpern-PDHG", [=] {
+         const auto r = fp::halpern(*t, Eigen::VectorXd::Zero(t->dim()),
+                                    {.tolerance = tolerance,
+                                     .max_iterations = cap,
+                                     .restart = fp::HalpernRestart::Cupdlpx,
+                                     .reflect = true,
+                                     .certificate = fp::HalpernCertificate::Map,
+                                     .certificate_every = 10});
+         return tour::Outcome{static_cast<long>(r.counters.oracle_calls), r.residual, r.ok()};
+       }});
+  return methods;
+}
+
 const tour::Register lasso{{"fixed_point", "DR LASSO 150x400", [] { return lasso_methods(); }, 20}};
 const tour::Register rotation{
     {"fixed_point", "rotation 60", [] { return rotation_methods(); }, 20}};
+const tour::Register lp{{"fixed_point", "LP 50x100 (KKT 1e-8)", [] { return lp_methods(); }, 10}};
 
 const tour::Register matrix_game{
     {"fixed_point", "matrix game 100x100", [] { return matrix_game_methods(); }, 10}};

@@ -11,6 +11,8 @@ b = A x_feas, then c (n standard normal draws, polar method). The infeasible twi
 row A[0, :] with right-hand side b[0] + 1. For each instance the file holds
     lp m n seed objective highs_status scipy_version
     x <n values, 17 significant digits>
+    y <m values: the equality marginals d(objective)/d(b), i.e. the dual solution of
+       max b^T y subject to A^T y <= c>
     twin <HiGHS status of the infeasible twin> <its message>
 """
 import sys
@@ -41,6 +43,7 @@ def main():
         assert res.status == 0, res.message
         out.write(f"lp {m} {n} {seed} {res.fun:.17g} {res.status} scipy-{scipy.__version__}\n")
         out.write("x " + " ".join(f"{v:.17g}" for v in res.x) + "\n")
+        out.write("y " + " ".join(f"{v:.17g}" for v in res.eqlin.marginals) + "\n")
         a2 = np.vstack([a, a[0]])
         b2 = np.append(b, b[0] + 1.0)
         twin = linprog(c, A_eq=a2, b_eq=b2, bounds=[(0, None)] * n, method="highs")

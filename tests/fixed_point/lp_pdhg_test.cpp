@@ -16,6 +16,7 @@
 
 using iterum::Index;
 using iterum::Status;
+using iterum::fixed_point::HalpernCertificate;
 using iterum::fixed_point::HalpernRestart;
 
 namespace {
@@ -24,7 +25,8 @@ struct HighsRecord {
   Index m = 0, n = 0;
   std::uint64_t seed = 0;
   double objective = 0;
-  Eigen::VectorXd x;
+  Eigen::VectorXd x;  // HiGHS's primal vertex
+  Eigen::VectorXd y;  // HiGHS's equality marginals: the dual solution
   int twin_status = -1;
 };
 
@@ -43,6 +45,12 @@ std::vector<HighsRecord> read_fixture() {
     xs >> tag;
     r.x.resize(r.n);
     for (Index j = 0; j < r.n; ++j) xs >> r.x[j];
+    std::getline(in, line);
+    std::istringstream ys(line);
+    ys >> tag;
+    REQUIRE(tag == "y");
+    r.y.resize(r.m);
+    for (Index i = 0; i < r.m; ++i) ys >> r.y[i];
     std::getline(in, line);
     std::istringstream twin(line);
     twin >> tag >> r.twin_status;
@@ -71,14 +79,22 @@ Lp make_lp(Index m, Index n, std::uint64_t seed) {
   return lp;
 }
 
-}  // namespace
-
-TEST_CASE("Halpern-PDHG solves LPs to HiGHS's vertex solutions", "[fixed_point][pdhg]") {
+/// Calls f(record, lp, t) for each fixture record, its instance and its PDHG map.
+template <class F>
+void for_each_fixture_lp(F f) {
   const auto records = read_fixture();
   REQUIRE(records.size() == 2);
   for (const auto& rec : records) {
     const Lp lp = make_lp(rec.m, rec.n, rec.seed);
     const iterum::fixed_point::LpPdhg<double> t(lp.a, lp.b, lp.c);
+    f(rec, lp, t);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Halpern-PDHG solves LPs to HiGHS's vertex solutions", "[fixed_point][pdhg]") {
+  for_each_fixture_lp([](const HighsRecord& rec, const Lp& lp, const auto& t) {
     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()),
                                                 {.tolerance = 1e-10,
                                                  .max_iterations = 100000,
@@ -96,7 +112,95 @@ TEST_CASE("Halpern-PDHG solves LPs to HiGHS's vertex solutions", "[fixed_point][
     REQUIRE((x - rec.x).cwiseAbs().maxCoeff() <= 1e-6 * (1 + rec.x.cwiseAbs().maxCoeff()));
     REQUIRE((lp.a * x - lp.b).norm() <= 1e-8 * lp.b.norm());
     REQUIRE(x.minCoeff() >= 0);
+  });
+}
+
+TEST_CASE("LpPdhg's relative KKT error: exact on a closed-form LP, ~0 at HiGHS's optimum",
+          "[fixed_point][pdhg][kkt]") {
+  SECTION("min x1 + 2 x2 subject to x1 + x2 = 1, x >= 0") {
+    // Optimum x = (1, 0), y = 1 (reduced costs c - A^T y = (0, 1) >= 0, both objectives 1).
+    const Eigen::MatrixXd a = (Eigen::MatrixXd(1, 2) << 1, 1).finished();
+    const iterum::fixed_point::LpPdhg<double> t(a, Eigen::VectorXd::Ones(1), Eigen::Vector2d(1, 2));
+    const auto at_optimum = t.kkt(Eigen::Vector3d(1, 0, 1));
+    REQUIRE(at_optimum.primal == 0);
+    REQUIRE(at_optimum.dual == 0);
+    REQUIRE(at_optimum.gap == 0);
+    // z = (x, y) = ((1, 0.5), 1): A x - b = 0.5, so primal 0.5 / (1 + 1); dual 0; objectives
+    // 2 and 1, gap 1 / (1 + 2 + 1).
+    const auto off = t.kkt(Eigen::Vector3d(1, 0.5, 1));
+    REQUIRE(off.primal == 0.25);
+    REQUIRE(off.dual == 0);
+    REQUIRE(off.gap == 0.25);
+    REQUIRE(off.error() == 0.25);
+    // z = ((-1, 2), 3): x+ = (0, 2), A x+ - b = 1 -> 1/2; c - A^T y = (-2, -1) ->
+    // sqrt(5) / (1 + sqrt(5)); objectives 4 and 3 -> 1/8. The negative entry is projected.
+    const Eigen::Vector3d z(-1, 2, 3);
+    const auto k = t.kkt(z);
+    REQUIRE(k.primal == 0.5);
+    REQUIRE(std::abs(k.dual - std::sqrt(5.0) / (1 + std::sqrt(5.0))) <= 1e-15);
+    REQUIRE(k.gap == 0.125);
+    REQUIRE(k.error() == k.dual);
+    REQUIRE(t.certificate(z, z) == k.error());
+    REQUIRE(t.primal(z) == Eigen::Vector2d(0, 2));
+    REQUIRE(t.dual(z) == Eigen::VectorXd::Constant(1, 3.0));
   }
+  SECTION("HiGHS's primal-dual pairs from the fixture") {
+    for_each_fixture_lp([](const HighsRecord& rec, const Lp& /*lp*/, const auto& t) {
+      Eigen::VectorXd z(t.dim());
+      z << rec.x, rec.y;
+      const auto k = t.kkt(z);
+      INFO("m " << rec.m << ": primal " << k.primal << ", dual " << k.dual << ", gap " << k.gap);
+      REQUIRE(k.error() <= 1e-14);
+      // ... and it is a fixed point of the PDHG map, which is what the KKT error stands for.
+      Eigen::VectorXd tz(t.dim());
+      t.apply(z, tz);
+      REQUIRE((z - tz).norm() <= 1e-12 * z.norm());
+      // Moving the dual off the optimum is seen (a sanity check that y is not ignored).
+      z.tail(rec.m).array() += 0.1;
+      REQUIRE(t.kkt(z).error() > 1e-3);
+    });
+  }
+}
+
+TEST_CASE("Halpern-PDHG stopped on the relative KKT error", "[fixed_point][pdhg][kkt]") {
+  for_each_fixture_lp([](const HighsRecord& rec, const Lp& lp, const auto& t) {
+    for (const Index every : {Index{1}, Index{7}}) {
+      const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()),
+                                                  {.tolerance = 1e-8,
+                                                   .max_iterations = 100000,
+                                                   .restart = HalpernRestart::Cupdlpx,
+                                                   .reflect = true,
+                                                   .certificate = HalpernCertificate::Map,
+                                                   .certificate_every = every});
+      const Eigen::VectorXd x = t.primal(r.x);
+      const double objective = lp.c.dot(x);
+      INFO("m " << rec.m << ", every " << every << ": " << r.iterations << " iterations, "
+                << r.restarts << " restarts, objective " << objective << " vs " << rec.objective
+                << ", ||z - Tz|| " << r.fixed_point_residual);
+      REQUIRE(r.ok());
+      REQUIRE(r.iterations % every == 0);
+      // The reported certificate is the KKT error of the returned point, recomputed here.
+      const double kkt = t.kkt(r.x).error();
+      REQUIRE(r.residual == kkt);
+      REQUIRE(kkt <= 1e-8);
+      REQUIRE(std::abs(objective - rec.objective) <= 1e-7 * (1 + std::abs(rec.objective)));
+      // The fixed-point residual is reported too, and is that of the returned iterate.
+      Eigen::VectorXd tz(t.dim());
+      t.apply(r.x, tz);
+      REQUIRE(std::abs(r.fixed_point_residual - (r.x - tz).norm()) <= 1e-12 * r.x.norm());
+    }
+    // With a budget that ends between two evaluations, the result's certificate is refreshed
+    // for the final iterate.
+    const auto capped = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()),
+                                                     {.tolerance = 1e-8,
+                                                      .max_iterations = 53,
+                                                      .reflect = true,
+                                                      .certificate = HalpernCertificate::Map,
+                                                      .certificate_every = 10});
+    REQUIRE(capped.status == Status::MaxIterations);
+    REQUIRE(capped.iterations == 53);
+    REQUIRE(capped.residual == t.kkt(capped.x).error());
+  });
 }
 
 TEST_CASE("Halpern-PDHG on an infeasible LP: the displacement tends to a nonzero vector",
@@ -145,17 +249,31 @@ TEST_CASE("LpPdhg rejects bad input with exact messages", "[fixed_point][pdhg][e
             (void)iterum::fixed_point::LpPdhg<double>(a, Eigen::VectorXd::Ones(2),
                                                       Eigen::VectorXd::Ones(3), 1.0);
           }) == "iterum::fixed_point::LpPdhg: argument 'step_fraction' must lie in (0, 1) (got 1)");
+  const iterum::fixed_point::LpPdhg<double> t(a, Eigen::VectorXd::Ones(2),
+                                              Eigen::VectorXd::Ones(3));
+  REQUIRE(iterum::test::invalid_argument_message([&] { (void)t.kkt(Eigen::VectorXd::Ones(4)); }) ==
+          "iterum::fixed_point::LpPdhg::kkt: argument 'z' must have n + m entries (5) (got 4)");
 }
 
 #ifdef EIGEN_RUNTIME_NO_MALLOC
 TEST_CASE("Halpern-PDHG steps do not allocate", "[fixed_point][pdhg][allocation]") {
   const Lp lp = make_lp(8, 20, 11);
   const iterum::fixed_point::LpPdhg<double> t(lp.a, lp.b, lp.c);
-  const iterum::fixed_point::HalpernMethod<double> method({.reflect = true});
-  auto state = method.init(t, Eigen::VectorXd::Zero(t.dim()));
-  Eigen::internal::set_is_malloc_allowed(false);
-  for (int k = 0; k < 10; ++k) method.step(t, state);
-  Eigen::internal::set_is_malloc_allowed(true);
-  REQUIRE(state.counters.oracle_calls == 11);
+  // With the KKT certificate and restarts at the map's output, too.
+  for (const bool certified : {false, true}) {
+    const iterum::fixed_point::HalpernMethod<double> method(
+        {.restart = certified ? HalpernRestart::Cupdlpx : HalpernRestart::None,
+         .restart_anchor = iterum::fixed_point::HalpernRestartAnchor::MapOutput,
+         .reflect = true,
+         .certificate =
+             certified ? HalpernCertificate::Map : HalpernCertificate::FixedPointResidual});
+    auto state = method.init(t, Eigen::VectorXd::Zero(t.dim()));
+    Eigen::internal::set_is_malloc_allowed(false);
+    for (int k = 0; k < 10; ++k) method.step(t, state);
+    Eigen::internal::set_is_malloc_allowed(true);
+    REQUIRE(state.counters.oracle_calls == 11);
+    REQUIRE(state.restarts == (certified ? 4 : 0));  // artificial restarts at k = 1, 2, 4, 7
+    REQUIRE(state.certificate_iteration == (certified ? 10 : 0));
+  }
 }
 #endif

@@ -52,7 +52,7 @@
 ///
 /// The experiments of arXiv 2310.02987 use steps outside these theory bounds (EG and EAG
 /// tau = 5/||A||_2, VR-EG tau = 3 sqrt(p)/||A||_F on the 500 x 500 matrix game); `step` sets
-/// any step directly, see bench/fixed_point/matrix_game.cpp.
+/// any step directly, see bench/fixed_point/matrix_game_trace.cpp.
 
 #include <Eigen/Core>
 #include <cmath>

@@ -12,8 +12,8 @@
 // duality gap of the final certified point; writes the traces to bench/plots/matrix_game.csv
 // with the columns problem,method,iterations,oracle_calls,epochs,residual,seconds.
 //
-//   cmake --preset bench && cmake --build --preset bench -j2 --target matrix_game
-//   build/bench/bench/matrix_game [--epochs N] [--seed S] [--csv FILE] [--no-csv]
+//   cmake --preset bench && cmake --build --preset bench -j2 --target matrix_game_trace
+//   build/bench/bench/matrix_game_trace [--epochs N] [--seed S] [--csv FILE] [--no-csv]
 //   /usr/bin/python3 bench/plots/plot_traces.py bench/plots/matrix_game.csv
 //       bench/plots/matrix_game.png --x epochs     (one command)
 
