@@ -14,7 +14,7 @@
 
 namespace {
 
-std::vector<unsigned char> fixture(const std::string& name) {
+std::vector<unsigned char> gzip_fixture(const std::string& name) {
   const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
   std::ifstream in(path, std::ios::binary);
   REQUIRE(in.good());
@@ -35,15 +35,15 @@ TEST_CASE("crc32 gives the standard check value", "[io][gzip]") {
 TEST_CASE("gunzip decodes every DEFLATE block type as zlib encoded it", "[io][gzip]") {
   for (const std::string name : {"stored", "fixed", "dynamic", "two_members", "empty"}) {
     INFO(name);
-    const auto compressed = fixture(name + ".gz");
-    const auto plain = fixture(name + ".txt");
+    const auto compressed = gzip_fixture(name + ".gz");
+    const auto plain = gzip_fixture(name + ".txt");
     CHECK(iterum::io::gunzip(compressed) == plain);
   }
 }
 
 TEST_CASE("gunzip rejects corrupted streams with a message naming the defect", "[io][gzip]") {
   using iterum::test::invalid_argument_message;
-  const auto good = fixture("dynamic.gz");
+  const auto good = gzip_fixture("dynamic.gz");
   const auto message = [&](std::vector<unsigned char> bytes) {
     return invalid_argument_message([&] { (void)iterum::io::gunzip(bytes); });
   };
@@ -76,7 +76,7 @@ TEST_CASE("gunzip rejects corrupted streams with a message naming the defect", "
   CHECK(message({}) ==
         "iterum::io::gunzip: argument 'data' is not a valid gzip stream: truncated member");
   // Block type 3 is reserved: header of 'fixed.gz' is 22 bytes (10 + "fixture.txt\0").
-  auto reserved = fixture("fixed.gz");
+  auto reserved = gzip_fixture("fixed.gz");
   reserved[22] |= 0x06;
   CHECK(message(reserved) ==
         "iterum::io::gunzip: argument 'data' is not a valid gzip stream: uses the reserved block "

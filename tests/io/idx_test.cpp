@@ -11,7 +11,7 @@
 
 namespace {
 
-std::filesystem::path fixture(const std::string& name) {
+std::filesystem::path idx_fixture(const std::string& name) {
   return std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
 }
 
@@ -20,7 +20,7 @@ std::filesystem::path fixture(const std::string& name) {
 TEST_CASE("read_idx reads unsigned-byte images, plain and gzip-compressed", "[io][idx]") {
   for (const std::string name : {"images_u8.idx", "images_u8.idx.gz"}) {
     INFO(name);
-    const auto array = iterum::io::read_idx(fixture(name));
+    const auto array = iterum::io::read_idx(idx_fixture(name));
     CHECK(array.type == iterum::io::IdxType::UnsignedByte);
     CHECK(array.shape == std::vector<iterum::Index>{3, 2, 3});
     CHECK(array.items() == 3);
@@ -39,46 +39,48 @@ TEST_CASE("read_idx reads unsigned-byte images, plain and gzip-compressed", "[io
 }
 
 TEST_CASE("read_idx reads a slice of items without the rest", "[io][idx]") {
-  const auto array = iterum::io::read_idx(fixture("images_u8.idx.gz"), 1, 2);
+  const auto array = iterum::io::read_idx(idx_fixture("images_u8.idx.gz"), 1, 2);
   CHECK(array.first == 1);
   CHECK(array.items() == 2);
   CHECK(array.item(0)(1, 2) == 15.0);
   CHECK(array.item(1)(0, 0) == 220.0);
-  CHECK(iterum::io::read_idx(fixture("images_u8.idx"), 3).items() == 0);
+  CHECK(iterum::io::read_idx(idx_fixture("images_u8.idx"), 3).items() == 0);
 }
 
 TEST_CASE("read_idx converts every IDX element type, big-endian", "[io][idx]") {
-  const auto i32 = iterum::io::read_idx(fixture("labels_i32.idx"));
+  const auto i32 = iterum::io::read_idx(idx_fixture("labels_i32.idx"));
   CHECK(i32.type == iterum::io::IdxType::Int32);
   CHECK(i32.values == std::vector<double>{7, -2, 0, 2147483647});
   CHECK(i32.item(1)(0, 0) == -2.0);
-  const auto f64 = iterum::io::read_idx(fixture("vectors_f64.idx"));
+  const auto f64 = iterum::io::read_idx(idx_fixture("vectors_f64.idx"));
   CHECK(f64.values == std::vector<double>{0.5, -1.25, 1e300, 3.0, -0.0, 0x1p-30});
   CHECK(f64.item(1).cols() == 3);
-  CHECK(iterum::io::read_idx(fixture("signed_i16.idx")).values ==
+  CHECK(iterum::io::read_idx(idx_fixture("signed_i16.idx")).values ==
         std::vector<double>{-32768, 0, 32767});
-  CHECK(iterum::io::read_idx(fixture("float_f32.idx")).values == std::vector<double>{1.5, -0.125});
-  CHECK(iterum::io::read_idx(fixture("signed_i8.idx")).values == std::vector<double>{-128, 127});
+  CHECK(iterum::io::read_idx(idx_fixture("float_f32.idx")).values ==
+        std::vector<double>{1.5, -0.125});
+  CHECK(iterum::io::read_idx(idx_fixture("signed_i8.idx")).values ==
+        std::vector<double>{-128, 127});
 }
 
 TEST_CASE("read_idx and parse_idx reject bad input naming the argument", "[io][idx]") {
   using iterum::test::invalid_argument_message;
-  const auto missing = fixture("no_such_file.idx");
+  const auto missing = idx_fixture("no_such_file.idx");
   CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(missing); }) ==
         "iterum::io::read_idx: argument 'path' cannot be opened for reading (got " +
             missing.string() + ")");
   CHECK(invalid_argument_message([&] {
-          (void)iterum::io::read_idx(fixture("images_u8.idx"), 4);
+          (void)iterum::io::read_idx(idx_fixture("images_u8.idx"), 4);
         }) == "iterum::io::read_idx: argument 'first' must lie in [0, 3] (got 4)");
   CHECK(invalid_argument_message(
-            [&] { (void)iterum::io::read_idx(fixture("images_u8.idx"), 1, 3); }) ==
+            [&] { (void)iterum::io::read_idx(idx_fixture("images_u8.idx"), 1, 3); }) ==
         "iterum::io::read_idx: argument 'count' must fit in the file's 3 items from first = 1 "
         "(got 3)");
-  const auto array = iterum::io::read_idx(fixture("images_u8.idx"));
+  const auto array = iterum::io::read_idx(idx_fixture("images_u8.idx"));
   CHECK(invalid_argument_message([&] { (void)array.item(3); }) ==
         "iterum::io::IdxArray::item: argument 'k' must index an item held (got 3 of 3)");
   // A plain-text file is neither gzip nor IDX.
-  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(fixture("fixed.txt")); }) ==
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(idx_fixture("fixed.txt")); }) ==
         "iterum::io::read_idx: argument 'data' is not an IDX file: the magic number does not "
         "start with two zero bytes");
   const unsigned char bad_type[] = {0, 0, 0x0A, 1, 0, 0, 0, 0};

@@ -20,7 +20,7 @@ struct PotImage {
   double epsilon = 0, cost = 0, emd = 0;
 };
 
-std::map<std::string, PotImage> read_fixture() {
+std::map<std::string, PotImage> read_image_fixture() {
   const auto path =
       std::filesystem::path(__FILE__).parent_path() / "fixtures" / "pot_fashion_mnist.txt";
   std::ifstream in(path);
@@ -40,7 +40,7 @@ std::map<std::string, PotImage> read_fixture() {
 }  // namespace
 
 TEST_CASE("Sinkhorn and SNS agree with POT on the Fashion-MNIST pair", "[ot][fashion-mnist]") {
-  const auto records = read_fixture();
+  const auto records = read_image_fixture();
   REQUIRE(records.size() == 2);
   for (const auto& [name, pot] : records) {
     const auto cost =

@@ -28,7 +28,7 @@ Eigen::VectorXd read_vector(std::istream& line, long size) {
   return v;
 }
 
-std::vector<PotRecord> read_fixture() {
+std::vector<PotRecord> read_pot_fixture() {
   const auto path =
       std::filesystem::path(__FILE__).parent_path() / "fixtures" / "pot_sinkhorn_log.txt";
   std::ifstream in(path);
@@ -67,7 +67,7 @@ double potential_gap(const Eigen::VectorXd& f, const Eigen::VectorXd& g,
 
 TEST_CASE("Sinkhorn and SNS agree with POT's sinkhorn_log on cost and potentials",
           "[ot][fixture][pot]") {
-  const auto records = read_fixture();
+  const auto records = read_pot_fixture();
   REQUIRE(records.size() == 3);
   for (const auto& rec : records) {
     const auto inst = iterum::test::splitmix_instance(rec.m, rec.n, rec.seed);

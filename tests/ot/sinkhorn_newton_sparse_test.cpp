@@ -11,13 +11,9 @@
 #include "support/throws.hpp"
 
 using iterum::Status;
+using iterum::test::random_marginal;
 
 namespace {
-
-Eigen::VectorXd random_marginal(iterum::Index n, std::uint64_t seed) {
-  Eigen::VectorXd v = (iterum::test::uniform_matrix(n, 1, seed).array() + 0.1).matrix();
-  return v / v.sum();
-}
 
 /// Potentials are unique up to f + t, g - t: compare after removing the mean of f.
 double potential_distance(const iterum::ot::TransportResult& x,

@@ -6,7 +6,6 @@
 #include <limits>
 #include <vector>
 
-#include "iterum/core/random.hpp"
 #include "support/catch_compat.hpp"
 #include "support/densities_1d.hpp"
 #include "support/random_data.hpp"
@@ -14,18 +13,12 @@
 
 using iterum::Status;
 using iterum::test::invalid_argument_message;
+using iterum::test::random_marginal;
 
 namespace {
 
 Eigen::MatrixXd uniform_cost(iterum::Index m, iterum::Index n, std::uint64_t seed) {
   return iterum::test::uniform_matrix(m, n, seed);
-}
-
-Eigen::VectorXd random_marginal(iterum::Index n, std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::VectorXd v(n);
-  for (iterum::Index i = 0; i < n; ++i) v[i] = 0.1 + iterum::random::uniform01(engine);
-  return v / v.sum();
 }
 
 /// Exact 1-D OT cost between discrete measures on the same sorted grid, by the quantile

@@ -32,6 +32,12 @@ inline Eigen::MatrixXd normal_matrix(Index rows, Index cols, std::uint64_t seed)
   return random_matrix(rows, cols, seed, [](Engine& e) { return random::normal(e); });
 }
 
+/// A random probability vector of length n: entries 0.1 + U[0, 1), normalized to sum 1.
+inline Eigen::VectorXd random_marginal(Index n, std::uint64_t seed) {
+  const Eigen::VectorXd v = (uniform_matrix(n, 1, seed).array() + 0.1).matrix();
+  return v / v.sum();
+}
+
 /// A random sparse SPD matrix: a random symmetric pattern (about 8 off-diagonal entries a row,
 /// U[-1, 1)) made strictly diagonally dominant, with the diagonal multiplied by
 /// diagonal_spread^u, u ~ U[0, 1) (100: a diagonal over two orders of magnitude, so Jacobi
