@@ -129,18 +129,7 @@ struct ExtragradientOptions {
   /// (0, 1], alpha outside [0, 1), or bad controls.
   void validate(
       std::string_view function = "iterum::fixed_point::ExtragradientOptions::validate") const {
-    if (!step && !lipschitz) {
-      check::fail(function, "options.step",
-                  "must be given, or options.lipschitz from which it is derived", "unset");
-    }
-    if (step) {
-      check::positive(function, "options.step", *step);
-      check::finite(function, "options.step", *step);
-    }
-    if (lipschitz) {
-      check::positive(function, "options.lipschitz", *lipschitz);
-      check::finite(function, "options.lipschitz", *lipschitz);
-    }
+    detail::validate_step_source(function, step, lipschitz);
     if (snapshot_probability) {
       check::in_range(function, "options.snapshot_probability", *snapshot_probability, 0.0, 1.0,
                       check::Bound::Open, check::Bound::Closed);
@@ -154,15 +143,6 @@ struct ExtragradientOptions {
 };
 
 namespace detail {
-
-/// out = J_{eta G}(base - eta direction), through `trial`.
-template <class F>
-void forward_backward(const F& f, typename F::Scalar eta, const Vector<typename F::Scalar>& base,
-                      const Vector<typename F::Scalar>& direction,
-                      Vector<typename F::Scalar>& trial, Vector<typename F::Scalar>& out) {
-  trial = base - eta * direction;
-  FiniteSumOracle<F>::resolvent(f, eta, trial, out);
-}
 
 /// The vectors every extragradient step needs: the iterate, the half step, F at the first and
 /// second points, a resolvent input, the counted oracle and the counters.

@@ -143,6 +143,24 @@ concept HasResolvent = requires(const F& f, typename F::Scalar eta,
   f.resolvent(eta, v, out);
 };
 
+/// The step options every finite-sum method shares: `step`, or `lipschitz` to derive it from
+/// (at least one given; each positive and finite when given).
+inline void validate_step_source(std::string_view function, const std::optional<double>& step,
+                                 const std::optional<double>& lipschitz) {
+  if (!step && !lipschitz) {
+    check::fail(function, "options.step",
+                "must be given, or options.lipschitz from which it is derived", "unset");
+  }
+  if (step) {
+    check::positive(function, "options.step", *step);
+    check::finite(function, "options.step", *step);
+  }
+  if (lipschitz) {
+    check::positive(function, "options.lipschitz", *lipschitz);
+    check::finite(function, "options.lipschitz", *lipschitz);
+  }
+}
+
 template <class F>
 constexpr bool check_finite_sum() {
   static_assert(FiniteSum<F>,
@@ -210,6 +228,14 @@ class FiniteSumOracle {
   mutable Vector<Scalar> scratch_;
 };
 
+/// out = J_{eta G}(base - eta direction), through `trial`.
+template <class F>
+void forward_backward(const F& f, typename F::Scalar eta, const Vector<typename F::Scalar>& base,
+                      const Vector<typename F::Scalar>& direction,
+                      Vector<typename F::Scalar>& trial, Vector<typename F::Scalar>& out) {
+  trial = base - eta * direction;
+  FiniteSumOracle<F>::resolvent(f, eta, trial, out);
+}
 }  // namespace detail
 
 /// The certificate of the file comment, with its scratch space. `evaluate(f, u)` returns
@@ -234,8 +260,7 @@ class OperatorResidual {
   double evaluate(const F& f, const Vector<Scalar>& u) {
     oracle_.full(f, u, fu_, calls_);
     if constexpr (detail::HasResolvent<F>) {
-      trial_ = u - eta_ * fu_;
-      f.resolvent(eta_, trial_, point_);
+      detail::forward_backward(f, eta_, u, fu_, trial_, point_);
       oracle_.full(f, point_, fplus_, calls_);
       return static_cast<double>(((u - point_) / eta_ + fplus_ - fu_).norm());
     } else {

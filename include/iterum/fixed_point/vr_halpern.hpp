@@ -124,18 +124,7 @@ struct VrHalpernOptions {
   /// range, and when neither `step` nor `lipschitz` is given.
   void validate(
       std::string_view function = "iterum::fixed_point::VrHalpernOptions::validate") const {
-    if (!step && !lipschitz) {
-      check::fail(function, "options.step",
-                  "must be given, or options.lipschitz from which it is derived", "unset");
-    }
-    if (step) {
-      check::positive(function, "options.step", *step);
-      check::finite(function, "options.step", *step);
-    }
-    if (lipschitz) {
-      check::positive(function, "options.lipschitz", *lipschitz);
-      check::finite(function, "options.lipschitz", *lipschitz);
-    }
+    detail::validate_step_source(function, step, lipschitz);
     if (batch) check::positive(function, "options.batch", static_cast<double>(*batch));
     if (full_probability) {
       check::in_range(function, "options.full_probability", *full_probability, 0.0, 1.0,
