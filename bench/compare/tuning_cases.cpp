@@ -32,7 +32,7 @@ std::vector<tour::Method> shifted_methods() {
   auto solve = [s](iterum::Index t, double omega) {
     const sequences::Csr a = s->matrix(t);
     return iterum::linalg::sor(a, s->rhs[static_cast<std::size_t>(t)],
-                               {.omega = omega, .tolerance = 1e-8});
+                               {.tolerance = 1e-8, .omega = omega});
   };
   auto context = [s](iterum::Index t) { return s->shifts[static_cast<std::size_t>(t)]; };
   const long n = static_cast<long>(s->shifts.size());
@@ -66,7 +66,7 @@ std::vector<tour::Method> heat_methods() {
     const sequences::Csr a = s->matrix(t);
     return iterum::linalg::ssor_conjugate_gradient(a, s->rhs[static_cast<std::size_t>(t)],
                                                    s->start[static_cast<std::size_t>(t)],
-                                                   {.omega = omega, .tolerance = 1e-8});
+                                                   {.tolerance = 1e-8, .omega = omega});
   };
   auto context = [s](iterum::Index t) { return s->kappa[static_cast<std::size_t>(t)]; };
   const long n = static_cast<long>(s->kappa.size());

@@ -102,7 +102,7 @@ void BM_iterum_step(benchmark::State& state) {
   Poisson p(state.range(0));
   const iterum::linalg::CsrOperator<double> op(p.a);
   const iterum::linalg::LinearSystem<iterum::linalg::CsrOperator<double>> system(op, p.b);
-  iterum::linalg::SorMethod<double> method(omega);
+  iterum::linalg::SorMethod<double> method({.omega = omega});
   auto s = method.init(system);
   for (auto _ : state) {
     method.step(system, s);

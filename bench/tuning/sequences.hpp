@@ -174,7 +174,7 @@ inline Heat heat(long steps, long nx) {
     s.start.push_back(u);
     const Csr a = s.matrix(t);
     const auto r =
-        iterum::linalg::ssor_conjugate_gradient(a, b, u, {.omega = 1.5, .tolerance = 1e-13});
+        iterum::linalg::ssor_conjugate_gradient(a, b, u, {.tolerance = 1e-13, .omega = 1.5});
     u = r.x;
     s.rhs.push_back(std::move(b));
   }

@@ -95,5 +95,5 @@ TEST_CASE("Monitor rejects negative intervals", "[core][observe][errors]") {
   iterum::Monitor monitor;
   monitor.progress_every_seconds = -1;
   REQUIRE(iterum::test::invalid_argument_message([&] { monitor.validate("f"); }) ==
-          "f: argument 'monitor.progress_every_seconds' must be nonnegative (got -1)");
+          "f: argument 'options.monitor.progress_every_seconds' must be nonnegative (got -1)");
 }

@@ -28,7 +28,7 @@ using RowMajor = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 iterum::Index poisson_sweeps(iterum::Index n, double omega) {
   const RowMajor a = iterum::linalg::laplacian_2d<double, Eigen::RowMajor>(n, n);
   const Eigen::VectorXd b = Eigen::VectorXd::Ones(a.rows());
-  const auto r = iterum::linalg::sor(a, b, {.omega = omega, .tolerance = 1e-8});
+  const auto r = iterum::linalg::sor(a, b, {.tolerance = 1e-8, .omega = omega});
   REQUIRE(r.ok());
   return r.iterations;
 }
@@ -49,9 +49,9 @@ TEST_CASE("SOR matches a sparse Cholesky solve for every storage and omega", "[l
   const RowMajor row_major = a;
   const Eigen::MatrixXd dense = a;
   for (const double omega : {0.6, 1.0, 1.3}) {
-    const auto from_row = iterum::linalg::sor(row_major, b, {.omega = omega, .tolerance = 1e-12});
-    const auto from_col = iterum::linalg::sor(a, b, {.omega = omega, .tolerance = 1e-12});
-    const auto from_dense = iterum::linalg::sor(dense, b, {.omega = omega, .tolerance = 1e-12});
+    const auto from_row = iterum::linalg::sor(row_major, b, {.tolerance = 1e-12, .omega = omega});
+    const auto from_col = iterum::linalg::sor(a, b, {.tolerance = 1e-12, .omega = omega});
+    const auto from_dense = iterum::linalg::sor(dense, b, {.tolerance = 1e-12, .omega = omega});
     INFO("omega " << omega << ", sweeps " << from_row.iterations);
     REQUIRE(from_row.ok());
     REQUIRE((from_row.x - exact).norm() <= 1e-10 * exact.norm());
@@ -105,17 +105,17 @@ TEST_CASE("SOR sweeps on 2-D Poisson: research-note counts and Young's theory",
 TEST_CASE("SOR warm starts, zero right-hand sides, budgets and divergence", "[linalg][sor]") {
   const RowMajor a = iterum::linalg::laplacian_2d<double, Eigen::RowMajor>(12, 12);
   const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(a.rows(), 1.0, 2.0);
-  const auto cold = iterum::linalg::sor(a, b, {.omega = 1.6, .tolerance = 1e-12});
+  const auto cold = iterum::linalg::sor(a, b, {.tolerance = 1e-12, .omega = 1.6});
   REQUIRE(cold.ok());
 
   SECTION("starting at the solution takes no sweep") {
-    const auto warm = iterum::linalg::sor(a, b, cold.x, {.omega = 1.6, .tolerance = 1e-10});
+    const auto warm = iterum::linalg::sor(a, b, cold.x, {.tolerance = 1e-10, .omega = 1.6});
     REQUIRE(warm.ok());
     REQUIRE(warm.iterations == 0);
   }
   SECTION("a close start takes fewer sweeps") {
     const Eigen::VectorXd near = cold.x + 1e-6 * Eigen::VectorXd::Ones(a.rows());
-    const auto warm = iterum::linalg::sor(a, b, near, {.omega = 1.6, .tolerance = 1e-12});
+    const auto warm = iterum::linalg::sor(a, b, near, {.tolerance = 1e-12, .omega = 1.6});
     REQUIRE(warm.ok());
     REQUIRE(warm.iterations < cold.iterations);
   }
@@ -149,8 +149,8 @@ TEST_CASE("SOR history, progress, callback and time limit", "[linalg][sor][monit
   std::ostringstream out;
   const auto r = iterum::linalg::sor(
       a, b,
-      {.omega = 1.5,
-       .monitor = {.progress = &out, .progress_every_iterations = 10, .record_history = true}});
+      {.monitor = {.progress = &out, .progress_every_iterations = 10, .record_history = true},
+       .omega = 1.5});
   REQUIRE(r.ok());
   REQUIRE(r.history.front() == 1.0);
   REQUIRE(r.history.back() == r.residual);
@@ -252,7 +252,7 @@ TEST_CASE("SOR rejects bad input with messages naming function, argument and val
   REQUIRE(invalid_argument_message([&] {
             (void)iterum::linalg::sor(a, b, {.time_limit_seconds = 0.0});
           }) == f + "argument 'options.time_limit_seconds' must be positive (got 0)");
-  REQUIRE(invalid_argument_message([] { iterum::linalg::SorMethod<double> m(2.5); }) ==
+  REQUIRE(invalid_argument_message([] { iterum::linalg::SorMethod<double> m({.omega = 2.5}); }) ==
           "iterum::linalg::SorMethod::set_omega: argument 'omega' must lie in (0, 2) (got 2.5)");
 }
 
@@ -262,7 +262,7 @@ TEST_CASE("SOR sweeps, and repeated inner solves, do not allocate", "[linalg][so
   const Eigen::VectorXd b = Eigen::VectorXd::Ones(a.rows());
   const iterum::linalg::CsrOperator<double> op(a);
   const iterum::linalg::LinearSystem<iterum::linalg::CsrOperator<double>> system(op, b);
-  iterum::linalg::SorMethod<double> method(1.7);
+  iterum::linalg::SorMethod<double> method({.omega = 1.7});
   auto state = method.init(system);
   const double before = method.residual(system, state);
   Eigen::internal::set_is_malloc_allowed(false);

@@ -50,11 +50,11 @@ TEST_CASE("SSOR-CG matches direct solves", "[linalg][ssor]") {
   const Eigen::MatrixXd dense = a;
   for (const double omega : {0.8, 1.0, 1.5}) {
     const auto sparse =
-        iterum::linalg::ssor_conjugate_gradient(a, b, {.omega = omega, .tolerance = 1e-12});
+        iterum::linalg::ssor_conjugate_gradient(a, b, {.tolerance = 1e-12, .omega = omega});
     const auto rows =
-        iterum::linalg::ssor_conjugate_gradient(row_major, b, {.omega = omega, .tolerance = 1e-12});
+        iterum::linalg::ssor_conjugate_gradient(row_major, b, {.tolerance = 1e-12, .omega = omega});
     const auto full =
-        iterum::linalg::ssor_conjugate_gradient(dense, b, {.omega = omega, .tolerance = 1e-12});
+        iterum::linalg::ssor_conjugate_gradient(dense, b, {.tolerance = 1e-12, .omega = omega});
     INFO("omega " << omega << ", iterations " << sparse.iterations);
     REQUIRE(sparse.ok());
     REQUIRE((sparse.x - exact).norm() <= 1e-9 * exact.norm());
@@ -94,10 +94,10 @@ TEST_CASE("SSOR-CG warm starts and statuses", "[linalg][ssor]") {
   const auto a = iterum::linalg::laplacian_2d(16, 16);
   const Eigen::VectorXd b = Eigen::VectorXd::Ones(a.rows());
   const auto cold =
-      iterum::linalg::ssor_conjugate_gradient(a, b, {.omega = 1.4, .tolerance = 1e-12});
+      iterum::linalg::ssor_conjugate_gradient(a, b, {.tolerance = 1e-12, .omega = 1.4});
   REQUIRE(cold.ok());
   const auto warm =
-      iterum::linalg::ssor_conjugate_gradient(a, b, cold.x, {.omega = 1.4, .tolerance = 1e-10});
+      iterum::linalg::ssor_conjugate_gradient(a, b, cold.x, {.tolerance = 1e-10, .omega = 1.4});
   REQUIRE(warm.iterations == 0);
   const auto capped =
       iterum::linalg::ssor_conjugate_gradient(a, b, {.tolerance = 1e-12, .max_iterations = 3});

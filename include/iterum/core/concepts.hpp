@@ -91,6 +91,42 @@ concept LinearSolver = requires(LS& ls, const A& a, const Vector<typename LS::Sc
   ls.set_tolerance(tolerance);
 };
 
+/// The optional work-budget extension of `LinearSolver`: `ls.set_max_iterations(k)` bounds the
+/// iterations of the following solves (`std::optional<Index>`; unset restores the solver's
+/// default). Inexact-Newton methods (SNS's Newton system) use it when the solver offers it; a
+/// direct solver need not.
+template <class LS, class A>
+concept LinearSolverWithBudget = LinearSolver<LS, A> && requires(LS& ls, std::optional<Index> k) {
+  ls.set_max_iterations(k);
+};
+
+/// A proximal operator (or a projection) with its step folded in: for `const P& p`, `const
+/// Vector<S>& v` and a sized `Vector<S>& out`, `p(v, out)` sets out = prox_{t g}(v) =
+/// argmin_u g(u) + ||u - v||^2 / (2 t). Models: `prox::SoftThreshold`, `prox::Box`,
+/// `prox::LeastSquares`, `prox::Simplex`.
+template <class P, class Scalar>
+concept ProxOperator = requires(const P& p, const Vector<Scalar>& v, Vector<Scalar>& out) {
+  p(v, out);
+};
+
+/// A tuner without context (Khodak et al., arXiv 2310.02246, Sec. 1). Valid expressions, for
+/// `T& t` and `double cost`: `t.propose()` -> convertible to `double` (the value to use for
+/// the next solve); `t.feedback(cost)` (the cost of the solve run with the last proposed value;
+/// lower is better). It knows nothing of the method whose scalar it tunes.
+template <class T>
+concept Tuner = requires(T& t, double cost) {
+  { t.propose() } -> std::convertible_to<double>;
+  t.feedback(cost);
+};
+
+/// A tuner that sees a scalar context (e.g. a diagonal shift) before it proposes:
+/// `t.propose(context)` -> `double`, then `t.feedback(cost)`.
+template <class T>
+concept ContextualTuner = requires(T& t, double context, double cost) {
+  { t.propose(context) } -> std::convertible_to<double>;
+  t.feedback(cost);
+};
+
 /// A stop rule: called by the driver exactly once per iteration with the iteration's `Info`,
 /// it returns the status to stop with, or `std::nullopt` to go on. It may keep state (stall
 /// detection does); the driver copies it at the start of every solve.
@@ -129,5 +165,13 @@ concept Method = requires(M& m, const Problem& p, typename M::State& s) {
    std::same_as<decltype(std::declval<M&>().step(std::declval<const Problem&>(),
                                                  std::declval<typename M::State&>())),
                 std::optional<Status>>);
+
+/// A method that accepts a warm start `w` (an iterate of the method before it, a user's x0):
+/// `m.init(p, w)` -> `M::State`. Every library method accepts its own iterate type this way,
+/// which is what lets `then` chain any two of them.
+template <class M, class Problem, class Warm>
+concept WarmStartable = requires(M& m, const Problem& p, const Warm& w) {
+  { m.init(p, w) } -> std::same_as<typename M::State>;
+};
 
 }  // namespace iterum

@@ -6,7 +6,6 @@
 /// Every facade function of every family runs on `solve`, so progress output, history, time
 /// limits, user callbacks and non-finite detection behave the same everywhere.
 
-#include <chrono>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -18,15 +17,10 @@
 #include "iterum/core/info.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/status.hpp"
+#include "iterum/core/stopwatch.hpp"
 
 namespace iterum {
 namespace detail {
-
-using Clock = std::chrono::steady_clock;
-
-[[nodiscard]] inline double seconds_since(Clock::time_point start) noexcept {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 /// Calls an observer; `true` means it asks to stop.
 template <class O, class I>
@@ -74,6 +68,22 @@ template <class M, class P, class S>
   }
 }
 
+/// The iterate of a state, as the method sees it: `method.iterate(state)` when the method
+/// defines it (composites, wrappers, methods whose iterate is not `state.x`), else `state.x`.
+template <class M, class S>
+[[nodiscard]] decltype(auto) iterate_of(const M& method, const S& state) {
+  if constexpr (requires { method.iterate(state); }) {
+    return method.iterate(state);
+  } else {
+    return (state.x);
+  }
+}
+
+/// Whether `iterate_of(method, state)` is defined.
+template <class M, class S>
+concept HasIterate = requires(const M& m, const S& s) { m.iterate(s); } ||
+                     requires(const S& s) { s.x; };
+
 /// Runs one step; a returned status ends the solve.
 template <class M, class P, class S>
 std::optional<Status> step_once(M& method, const P& problem, S& state) {
@@ -87,14 +97,14 @@ std::optional<Status> step_once(M& method, const P& problem, S& state) {
 
 template <class M, class Problem, class Stop, class... Observers>
 Result<typename M::State> run(const Problem& problem, M& method, typename M::State state, Stop stop,
-                              Clock::time_point start, Observers&... observers) {
+                              const Stopwatch& clock, Observers&... observers) {
   using State = typename M::State;
-  Result<State> result{Summary{}, std::move(state), {}};
+  Result<State> result{Summary{}, std::move(state)};
   std::optional<Status> from_step;
   Index iteration = 0;
   for (;;) {
     const auto residual = static_cast<double>(method.residual(problem, result.state));
-    const Info<State> info{{iteration, residual, seconds_since(start), counters_of(result.state)},
+    const Info<State> info{{iteration, residual, clock.seconds(), counters_of(result.state)},
                            result.state};
     // The rule runs every iteration (stateful rules see them all); a non-finite value and a
     // status reported by the step take precedence over its verdict.
@@ -112,7 +122,7 @@ Result<typename M::State> run(const Problem& problem, M& method, typename M::Sta
       result.iterations = iteration;
       result.residual = residual;
       result.counters = info.counters;
-      result.seconds = seconds_since(start);
+      result.seconds = clock.seconds();
       (notify_finish(observers, info, *verdict), ...);
       return result;
     }
@@ -162,9 +172,9 @@ template <class Problem, class M, class Stop, class... Observers>
   using Mt = std::remove_cvref_t<M>;
   constexpr bool valid = detail::check_solve_arguments<Mt, Problem, Stop, Observers...>();
   if constexpr (valid) {
-    const auto start = detail::Clock::now();
+    const Stopwatch clock;
     auto state = method.init(problem);
-    return detail::run(problem, method, std::move(state), std::move(stop), start, observers...);
+    return detail::run(problem, method, std::move(state), std::move(stop), clock, observers...);
   } else {
     return Summary{};
   }
@@ -179,23 +189,63 @@ template <class Problem, class M, class Stop, class... Observers>
   using Mt = std::remove_cvref_t<M>;
   constexpr bool valid = detail::check_solve_arguments<Mt, Problem, Stop, Observers...>();
   if constexpr (valid) {
-    return detail::run(problem, method, std::move(state), std::move(stop), detail::Clock::now(),
-                       observers...);
+    const Stopwatch clock;
+    return detail::run(problem, method, std::move(state), std::move(stop), clock, observers...);
   } else {
     return Summary{};
   }
 }
 
+namespace detail {
+
+/// How `Then` builds Second's state at the switch: from First's whole state when Second offers
+/// `init(problem, first_state)` (a hand-over that keeps more than the iterate, e.g. SNS's
+/// potentials and plan), else from First's iterate, `init(problem, x)` (a warm start).
+template <class Second, class Problem, class FirstState>
+concept InitFromState = requires(Second& m, const Problem& p, const FirstState& s) {
+  { m.init(p, s) } -> std::same_as<typename Second::State>;
+};
+
+template <class First, class Second, class Problem>
+constexpr bool check_then_pair() {
+  constexpr bool from_state = InitFromState<Second, Problem, typename First::State>;
+  if constexpr (from_state) {
+    return true;
+  } else {
+    constexpr bool has_iterate = HasIterate<First, typename First::State>;
+    static_assert(has_iterate,
+                  "iterum::then: First's state has no iterate: give First::State a member x, or "
+                  "First a member iterate(state); see docs/concepts.md#method");
+    if constexpr (has_iterate) {
+      using X = std::remove_cvref_t<decltype(iterate_of(std::declval<const First&>(),
+                                                        std::declval<const typename First::State&>()))>;
+      constexpr bool warm = WarmStartable<Second, Problem, X>;
+      static_assert(warm,
+                    "iterum::then: Second must accept a warm start from First's iterate, "
+                    "second.init(problem, x) -> Second::State (or a hand-over "
+                    "second.init(problem, first_state)); see docs/concepts.md#method");
+      return warm;
+    }
+    return false;
+  }
+}
+
+}  // namespace detail
+
 /// Sequential composition: runs `First` until the switch rule fires on First's own iteration
-/// info, then hands First's state to `Second` (`second.init(problem, first_state)`) and runs
-/// `Second` from there. It is itself a `Method`, so it composes again and runs on `solve`.
+/// info, then hands over to `Second` and runs it from there. It is itself a `Method` (and
+/// accepts a warm start, `init(problem, x0)`, when First does), so it composes again and runs
+/// on `solve`.
 ///
-/// The switch rule is a `StopRule` evaluated once per iteration while First runs; the status it
-/// returns only means "switch now". At the switch, Second's state is built from First's
-/// (`second.init(problem, first_state)`, which may allocate, once) and stepped in the same
-/// composite iteration: the driver has already certified First's state, which Second starts
-/// from. Every other step is allocation-free if First's and Second's are. Second's state must
-/// start its own counters at zero: the composite reports the sum of both.
+/// Hand-over: `second.init(problem, first_state)` when Second offers it, else
+/// `second.init(problem, x)` with First's iterate `x` (every library method accepts such a
+/// warm start); any other pair is rejected by one `static_assert`. The switch rule is a
+/// `StopRule` evaluated once per iteration while First runs; the status it returns only means
+/// "switch now". At the switch, Second's state is built (which may allocate, once) and stepped
+/// in the same composite iteration: the driver has already certified First's state, which
+/// Second starts from. Every other step is allocation-free if First's and Second's are.
+/// Second's state must start its own counters at zero: the composite reports the sum of both.
+/// The phase counts come back in the state (`first_iterations`, `second_iterations`).
 template <class First, class Switch, class Second>
 class Then {
  public:
@@ -207,7 +257,7 @@ class Then {
     Index first_iterations = 0;   ///< iterations run by First
     Index second_iterations = 0;  ///< iterations run by Second
     Counters counters{};          ///< sum of both phases' counters
-    detail::Clock::time_point start;
+    Stopwatch clock{};            ///< started by init: the switch rule's seconds
 
     /// True once Second has taken over.
     [[nodiscard]] bool switched() const noexcept { return second.has_value(); }
@@ -216,22 +266,28 @@ class Then {
   Then(First first, Switch rule, Second second)
       : first_(std::move(first)), rule_(std::move(rule)), second_(std::move(second)) {}
 
+  /// Starts First from its own initial point.
   template <class Problem>
   [[nodiscard]] State init(const Problem& problem) {
-    State state{first_.init(problem), std::nullopt, rule_, 0, 0, {}, detail::Clock::now()};
-    state.counters = detail::counters_of(state.first);
-    return state;
+    return wrap(first_.init(problem));
+  }
+
+  /// Starts First from a warm start (whatever First's `init(problem, warm)` accepts).
+  template <class Problem, class Warm>
+  requires WarmStartable<First, Problem, Warm>
+  [[nodiscard]] State init(const Problem& problem, const Warm& warm) {
+    return wrap(first_.init(problem, warm));
   }
 
   template <class Problem>
   std::optional<Status> step(const Problem& problem, State& s) {
+    static_assert(detail::check_then_pair<First, Second, Problem>());
     if (!s.second) {
       const auto residual = static_cast<double>(first_.residual(problem, s.first));
       const Info<typename First::State> info{
-          {s.first_iterations, residual, detail::seconds_since(s.start),
-           detail::counters_of(s.first)},
+          {s.first_iterations, residual, s.clock.seconds(), detail::counters_of(s.first)},
           s.first};
-      if (s.rule(info)) s.second.emplace(second_.init(problem, s.first));
+      if (s.rule(info)) s.second.emplace(hand_over(problem, s.first));
     }
     std::optional<Status> verdict;
     if (!s.second) {
@@ -258,10 +314,34 @@ class Then {
                     : detail::state_is_finite(first_, problem, s.first);
   }
 
+  /// The iterate of the running phase (Second's once switched). Both phases' iterates must
+  /// have the same type.
+  [[nodiscard]] decltype(auto) iterate(const State& s) const
+  requires detail::HasIterate<First, typename First::State> &&
+           detail::HasIterate<Second, typename Second::State>
+  {
+    return s.second ? detail::iterate_of(second_, *s.second) : detail::iterate_of(first_, s.first);
+  }
+
   [[nodiscard]] const First& first() const noexcept { return first_; }
   [[nodiscard]] const Second& second() const noexcept { return second_; }
 
  private:
+  State wrap(typename First::State first) const {
+    State state{std::move(first), std::nullopt, rule_, 0, 0, {}, Stopwatch{}};
+    state.counters = detail::counters_of(state.first);
+    return state;
+  }
+
+  template <class Problem>
+  typename Second::State hand_over(const Problem& problem, const typename First::State& first) {
+    if constexpr (detail::InitFromState<Second, Problem, typename First::State>) {
+      return second_.init(problem, first);
+    } else {
+      return second_.init(problem, detail::iterate_of(first_, first));
+    }
+  }
+
   First first_;
   Switch rule_;
   Second second_;

@@ -163,12 +163,36 @@ template <class... Rules>
   return {std::tuple<Rules...>(std::move(rules)...)};
 }
 
-/// The rule every facade builds from its options: converged at `tolerance`, or out of
-/// iterations, or out of time.
+/// Converged at `tolerance`, or out of iterations, or out of time (`from_options` with no
+/// oracle budget).
 [[nodiscard]] inline AnyOf<ResidualBelow, MaxIterations, TimeLimit> standard(
     double tolerance, Index max_iterations, double time_limit_seconds) {
   return any_of(ResidualBelow{tolerance}, MaxIterations{max_iterations},
                 TimeLimit{time_limit_seconds});
+}
+
+/// The rule every facade builds from its options' control fields (core/options.hpp):
+/// converged at `tolerance`, out of iterations (`max_iterations`, or `default_max_iterations`
+/// when unset), out of oracle calls (`max_oracle_calls`, when the options have it and it is
+/// set), or out of time (`time_limit_seconds`). Fields the options lack do not stop.
+template <class Options>
+[[nodiscard]] AnyOf<ResidualBelow, MaxIterations, OracleCalls, TimeLimit> from_options(
+    const Options& options, Index default_max_iterations) {
+  ResidualBelow converged{};
+  if constexpr (requires { options.tolerance; }) {
+    converged.tolerance = static_cast<double>(options.tolerance);
+  }
+  MaxIterations budget{default_max_iterations};
+  if constexpr (requires { options.max_iterations; }) {
+    if (options.max_iterations) budget.limit = *options.max_iterations;
+  }
+  OracleCalls oracle{};
+  if constexpr (requires { options.max_oracle_calls; }) {
+    if (options.max_oracle_calls) oracle.limit = static_cast<std::int64_t>(*options.max_oracle_calls);
+  }
+  TimeLimit clock{};
+  if constexpr (requires { options.time_limit_seconds; }) clock.seconds = options.time_limit_seconds;
+  return any_of(converged, budget, oracle, clock);
 }
 
 }  // namespace iterum::stop

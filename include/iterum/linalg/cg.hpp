@@ -25,13 +25,16 @@
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/linalg/identity_preconditioner.hpp"
 #include "iterum/linalg/jacobi_preconditioner.hpp"
 #include "iterum/linalg/linear_system.hpp"
+#include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/operators.hpp"
 
 namespace iterum::linalg {
@@ -43,7 +46,8 @@ enum class CgPreconditioner {
   Jacobi,     ///< diag(A); A must expose a positive diagonal
 };
 
-/// Options of `conjugate_gradient` and `ConjugateGradient`.
+/// Options of `conjugate_gradient` and `ConjugateGradient`: the control fields
+/// (core/options.hpp), then CG's own.
 struct CgOptions {
   /// Stop when ||b - A x|| / ||b|| <= tolerance (||b - A x|| when b = 0). The residual is
   /// the recursively updated one, as in Eigen and every CG code.
@@ -52,28 +56,22 @@ struct CgOptions {
   std::optional<Index> max_iterations{};
   /// Wall-clock budget in seconds.
   double time_limit_seconds = std::numeric_limits<double>::infinity();
-  /// The facade's preconditioner; `ConjugateGradient` takes its preconditioner as a template
-  /// parameter instead and ignores this field.
-  CgPreconditioner preconditioner = CgPreconditioner::Automatic;
   /// Progress printing, residual history, user callback (also honoured by every solve of a
   /// `ConjugateGradient`).
   Monitor monitor{};
+  /// The facade's preconditioner; `ConjugateGradient` takes its preconditioner as a template
+  /// parameter instead and ignores this field.
+  CgPreconditioner preconditioner = CgPreconditioner::Automatic;
 
   /// Throws `iterum::invalid_argument` for a negative or non-finite tolerance, a negative
   /// iteration budget or a non-positive time limit.
   void validate(std::string_view function = "iterum::linalg::CgOptions::validate") const {
-    check::nonnegative(function, "options.tolerance", tolerance);
-    check::finite(function, "options.tolerance", tolerance);
-    if (max_iterations) {
-      check::nonnegative(function, "options.max_iterations", static_cast<double>(*max_iterations));
-    }
-    check::positive(function, "options.time_limit_seconds", time_limit_seconds);
-    monitor.validate(function);
+    validate_control(function, *this);
   }
 
   /// The iteration budget for an n by n system.
   [[nodiscard]] Index iteration_budget(Index n) const noexcept {
-    return max_iterations ? *max_iterations : 2 * n;
+    return iterum::iteration_budget(*this, 2 * n);
   }
 };
 
@@ -287,17 +285,16 @@ class ConjugateGradient {
     check::that(op != nullptr, function, "this", "needs compute(A) before solve");
     check::size(function, "b", b.size(), op->rows(), "must have as many entries as A has rows");
     check::size(function, "x", x.size(), op->cols(), "must have as many entries as A has columns");
-    const auto start = iterum::detail::Clock::now();
+    const Stopwatch clock;
     const LinearSystem<Op> system{*op, b};
     method_.restart(system, x, state_);
-    auto result =
-        solve_monitored(system, method_, std::move(state_),
-                        stop::standard(options_.tolerance, options_.iteration_budget(op->cols()),
-                                       options_.time_limit_seconds),
-                        options_.monitor, "iterum::linalg::ConjugateGradient", start);
+    auto result = solve_with_options(system, method_, std::move(state_), options_, 2 * op->cols(),
+                                     "iterum::linalg::ConjugateGradient", clock);
     state_ = std::move(result.state);
     x = state_.x;
-    return static_cast<const Summary&>(result);
+    Summary out;
+    pack_summary(out, result, clock);
+    return out;
   }
 
   /// Sets the relative-residual tolerance of the following solves.
@@ -307,8 +304,9 @@ class ConjugateGradient {
     options_.tolerance = tolerance;
   }
 
-  /// Sets the iteration budget of the following solves (unset: 2 n). Callers that bound the
-  /// work of each solve (the Newton stage of SNS) use it when the solver offers it.
+  /// Sets the iteration budget of the following solves (unset: 2 n): the optional work-budget
+  /// extension of `LinearSolver` (`LinearSolverWithBudget`), which inexact-Newton callers
+  /// (the Newton stage of SNS) use when a solver offers it.
   void set_max_iterations(std::optional<Index> max_iterations) {
     if (max_iterations) {
       check::nonnegative("iterum::linalg::ConjugateGradient::set_max_iterations", "max_iterations",
@@ -339,57 +337,36 @@ class ConjugateGradient {
   std::optional<Op> view_{};  // the view of a matrix operand
 };
 
-/// What `conjugate_gradient` returns.
+/// What `conjugate_gradient` returns: `x` and the summary (`history` when the monitor asked).
 template <class Scalar>
-struct CgResult : Summary {
-  Vector<Scalar> x;             ///< the solution estimate (n by 1)
-  std::vector<double> history;  ///< relative residual per iteration, if `record_history`
-};
+using CgResult = Solution<Scalar>;
 
 namespace detail {
 
-template <class Scalar, class Precond, class Op>
-CgResult<Scalar> run_cg(const Op& op, const Vector<Scalar>& b, const Vector<Scalar>& x0,
-                        const CgOptions& options, iterum::detail::Clock::time_point start,
-                        Precond preconditioner = {},
-                        std::string_view label = "iterum::linalg::conjugate_gradient") {
+/// Runs preconditioned CG on a checked system from `x0` and packs the facade's result: the one
+/// body of `conjugate_gradient` and `ssor_conjugate_gradient`.
+template <class Scalar, class Precond, class Op, class Options>
+Solution<Scalar> run_cg(const Op& op, const Vector<Scalar>& b, const Vector<Scalar>& x0,
+                        const Options& options, const Stopwatch& clock, Precond preconditioner,
+                        std::string_view label) {
   CgMethod<Scalar, Precond> method(std::move(preconditioner));
   const LinearSystem<Op> system{op, b};
   auto state = method.init(system, x0);
-  auto result =
-      solve_monitored(system, method, std::move(state),
-                      stop::standard(options.tolerance, options.iteration_budget(op.cols()),
-                                     options.time_limit_seconds),
-                      options.monitor, label, start);
-  CgResult<Scalar> out;
-  static_cast<Summary&>(out) = result;
+  auto result = solve_with_options(system, method, std::move(state), options, 2 * op.cols(),
+                                   label, clock);
+  Solution<Scalar> out;
   out.x = std::move(result.state.x);
-  out.history = std::move(result.history);
+  pack_summary(out, result, clock);
   return out;
 }
 
 template <class A, class B, class X0>
 auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptions& options) {
   constexpr std::string_view function = "iterum::linalg::conjugate_gradient";
-  const auto start = iterum::detail::Clock::now();
+  const Stopwatch clock;
   using Scalar = typename A::Scalar;
-  static_assert(std::is_floating_point_v<Scalar>,
-                "iterum::linalg::conjugate_gradient: A's Scalar must be float, double or "
-                "long double");
   options.validate(function);
-  check::not_empty(function, "A", a.rows());
-  check::square(function, "A", a.rows(), a.cols());
-  check::size(function, "b", b.size(), a.rows(), "must have as many entries as A has rows");
-  check::that(b.cols() == 1, function, "b", "must be a column vector");
-  const Vector<Scalar> rhs = b.template cast<Scalar>();
-  check::all_finite(function, "b", rhs);
-  Vector<Scalar> start_x = Vector<Scalar>::Zero(a.cols());
-  if (x0 != nullptr) {
-    check::size(function, "x0", x0->size(), a.cols(), "must have as many entries as A has columns");
-    start_x = x0->template cast<Scalar>();
-    check::all_finite(function, "x0", start_x);
-  }
-  check_matrix_finite(function, "A", a);
+  const auto input = check_system_input(function, a, b, x0);
   // CG assumes A symmetric, so sparse matrices use the faster symmetric product.
   return with_operator<Symmetry::Symmetric>(a, [&](const auto& op) {
     using Op = std::remove_cvref_t<decltype(op)>;
@@ -399,13 +376,15 @@ auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptio
     if constexpr (has_diagonal) {
       if (jacobi) {
         check_positive_diagonal(function, "A", Vector<Scalar>(op.diagonal()));
-        return run_cg<Scalar, JacobiPreconditioner<Scalar>>(op, rhs, start_x, options, start);
+        return run_cg<Scalar>(op, input.b, input.x0, options, clock,
+                              JacobiPreconditioner<Scalar>{}, function);
       }
     } else {
       check::that(!jacobi, function, "options.preconditioner",
                   "is Jacobi, but A has no diagonal(): use Identity or Automatic");
     }
-    return run_cg<Scalar, IdentityPreconditioner<Scalar>>(op, rhs, start_x, options, start);
+    return run_cg<Scalar>(op, input.b, input.x0, options, clock, IdentityPreconditioner<Scalar>{},
+                          function);
   });
 }
 

@@ -14,6 +14,7 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/result.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/status.hpp"
 #include "iterum/core/types.hpp"
@@ -55,12 +56,12 @@ class DirectSolver {
     constexpr std::string_view function = "iterum::linalg::DirectSolver::solve";
     check::that(a_ != nullptr, function, "this", "needs compute(A) before solve");
     check::size(function, "b", b.size(), a_->rows(), "must have as many entries as A has rows");
-    const auto start = iterum::detail::Clock::now();
+    const Stopwatch clock;
     Summary out;
     out.iterations = 1;
     if (!factorized_) {
       out.status = Status::NumericalIssue;
-      out.seconds = iterum::detail::seconds_since(start);
+      out.seconds = clock.seconds();
       return out;
     }
     x = factorization_->solve(b);
@@ -70,7 +71,7 @@ class DirectSolver {
     out.residual = rhs_norm > 0 ? residual_norm / rhs_norm : residual_norm;
     out.status = std::isfinite(out.residual) && out.residual <= tolerance_ ? Status::Converged
                                                                            : Status::NumericalIssue;
-    out.seconds = iterum::detail::seconds_since(start);
+    out.seconds = clock.seconds();
     return out;
   }
 

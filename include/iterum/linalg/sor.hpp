@@ -24,6 +24,8 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
@@ -35,10 +37,9 @@
 
 namespace iterum::linalg {
 
-/// Options of `sor` and `Sor`.
+/// Options of `sor` and `Sor`: the control fields (core/options.hpp), then the relaxation
+/// parameter.
 struct SorOptions {
-  /// Relaxation parameter w, in (0, 2); 1 is Gauss-Seidel.
-  double omega = 1.0;
   /// Stop when ||b - A x|| / ||b|| <= tolerance (||b - A x|| when b = 0): the true residual,
   /// recomputed after every sweep. From x0 = 0 this is the paper's ||r_k|| / ||r_0||.
   double tolerance = 1e-8;
@@ -48,25 +49,28 @@ struct SorOptions {
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   /// Progress printing, residual history, user callback.
   Monitor monitor{};
+  /// Relaxation parameter w, in (0, 2); 1 is Gauss-Seidel.
+  double omega = 1.0;
 
   /// Throws `iterum::invalid_argument` for omega outside (0, 2), a negative or non-finite
   /// tolerance, a negative sweep budget or a non-positive time limit.
   void validate(std::string_view function = "iterum::linalg::SorOptions::validate") const {
+    validate_control(function, *this);
     detail::check_omega(function, "options.omega", omega);
-    check::nonnegative(function, "options.tolerance", tolerance);
-    check::finite(function, "options.tolerance", tolerance);
-    if (max_iterations) {
-      check::nonnegative(function, "options.max_iterations", static_cast<double>(*max_iterations));
-    }
-    check::positive(function, "options.time_limit_seconds", time_limit_seconds);
-    monitor.validate(function);
   }
 
   /// The sweep budget.
   [[nodiscard]] Index iteration_budget() const noexcept {
-    return max_iterations ? *max_iterations : Index{10000};
+    return iterum::iteration_budget(*this, default_max_iterations);
   }
+
+  /// The sweep budget when `max_iterations` is unset.
+  static constexpr Index default_max_iterations = 10000;
 };
+
+/// A compressed row-major sparse matrix with `int` indices: the storage SOR sweeps.
+template <class Scalar>
+using CsrMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, int>;
 
 /// The iterate of `SorMethod`.
 template <class Scalar>
@@ -81,7 +85,7 @@ struct SorState {
 
 /// The operator SOR runs on: a view of a compressed row-major matrix with int indices.
 template <class Scalar>
-using CsrOperator = SparseOperator<detail::CsrMatrix<Scalar>>;
+using CsrOperator = SparseOperator<CsrMatrix<Scalar>>;
 
 /// SOR as an `iterum::Method` over `LinearSystem<CsrOperator<Scalar>>` (build the matrix with
 /// `Eigen::SparseMatrix<Scalar, Eigen::RowMajor, int>`, compressed). The diagonal positions
@@ -93,8 +97,13 @@ class SorMethod {
   using State = SorState<Scalar>;
   using Problem = LinearSystem<CsrOperator<Scalar>>;
 
+  /// The method's settings.
+  struct Params {
+    double omega = 1.0;  ///< relaxation parameter, in (0, 2)
+  };
+
   /// Throws `iterum::invalid_argument` unless 0 < omega < 2.
-  explicit SorMethod(double omega = 1.0) { set_omega(omega); }
+  explicit SorMethod(Params params = {}) { set_omega(params.omega); }
 
   void set_omega(double omega) {
     detail::check_omega("iterum::linalg::SorMethod::set_omega", "omega", omega);
@@ -103,7 +112,7 @@ class SorMethod {
   [[nodiscard]] double omega() const noexcept { return static_cast<double>(omega_); }
 
   /// Locates and inverts the diagonal of `a` (throws for a missing, zero or non-finite entry).
-  void prepare(const detail::CsrMatrix<Scalar>& a,
+  void prepare(const CsrMatrix<Scalar>& a,
                std::string_view function = "iterum::linalg::SorMethod::prepare") {
     check::that(a.isCompressed(), function, "A", "must be in compressed storage");
     diagonal_.prepare(a, function, "A");
@@ -162,12 +171,9 @@ class SorMethod {
   Scalar omega_ = 1;
 };
 
-/// What `sor` returns.
+/// What `sor` returns: `x` and the summary (`history` when the monitor asked).
 template <class Scalar>
-struct SorResult : Summary {
-  Vector<Scalar> x;             ///< the solution estimate (n by 1)
-  std::vector<double> history;  ///< relative residual per iteration, if `record_history`
-};
+using SorResult = Solution<Scalar>;
 
 /// SOR as a `LinearSolver` model, for use as the inner solver of other methods. `A` is an
 /// Eigen sparse matrix (either storage order) or dense matrix type; `compute(a)` keeps a
@@ -183,14 +189,24 @@ class Sor {
     method_.set_omega(options_.omega);
   }
 
+  /// Sets the sweep budget of the following solves (unset: 10000): the optional work budget
+  /// of `LinearSolver` (`LinearSolverWithBudget`).
+  void set_max_iterations(std::optional<Index> max_iterations) {
+    if (max_iterations) {
+      check::nonnegative("iterum::linalg::Sor::set_max_iterations", "max_iterations",
+                         static_cast<double>(*max_iterations));
+    }
+    options_.max_iterations = max_iterations;
+  }
+
   /// Copies `a` into CSR storage and locates its diagonal. If it throws (a missing, zero or
   /// non-finite diagonal entry), the solver keeps its previous matrix.
   Status compute(const A& a) {
     constexpr std::string_view function = "iterum::linalg::Sor::compute";
     check::not_empty(function, "A", a.rows());
     check::square(function, "A", a.rows(), a.cols());
-    detail::CsrMatrix<Scalar> csr = detail::to_csr(a);
-    SorMethod<Scalar> method(options_.omega);
+    CsrMatrix<Scalar> csr = detail::to_csr(a);
+    SorMethod<Scalar> method({.omega = options_.omega});
     method.prepare(csr, function);
     csr_ = std::move(csr);
     method_ = std::move(method);
@@ -204,17 +220,18 @@ class Sor {
     check::that(ready_, function, "this", "needs compute(A) before solve");
     check::size(function, "b", b.size(), csr_.rows(), "must have as many entries as A has rows");
     check::size(function, "x", x.size(), csr_.cols(), "must have as many entries as A has columns");
-    const auto start = iterum::detail::Clock::now();
+    const Stopwatch clock;
     const CsrOperator<Scalar> op(csr_);
     const LinearSystem<CsrOperator<Scalar>> system{op, b};
     method_.restart(system, x, state_);
-    auto result = solve_monitored(system, method_, std::move(state_),
-                                  stop::standard(options_.tolerance, options_.iteration_budget(),
-                                                 options_.time_limit_seconds),
-                                  options_.monitor, "iterum::linalg::Sor", start);
+    auto result =
+        solve_with_options(system, method_, std::move(state_), options_,
+                           SorOptions::default_max_iterations, "iterum::linalg::Sor", clock);
     state_ = std::move(result.state);
     x = state_.x;
-    return static_cast<const Summary&>(result);
+    Summary out;
+    pack_summary(out, result, clock);
+    return out;
   }
 
   /// Sets the relative-residual tolerance of the following solves.
@@ -237,7 +254,7 @@ class Sor {
   SorOptions options_;
   SorMethod<Scalar> method_;
   SorState<Scalar> state_;
-  detail::CsrMatrix<Scalar> csr_;
+  CsrMatrix<Scalar> csr_;
   bool ready_ = false;
 };
 
@@ -246,25 +263,22 @@ namespace detail {
 template <class A, class B, class X0>
 auto sor_impl(const A& a, const B& b, const X0* x0, const SorOptions& options) {
   constexpr std::string_view function = "iterum::linalg::sor";
-  const auto start = iterum::detail::Clock::now();
+  const Stopwatch clock;
   using Scalar = typename A::Scalar;
   options.validate(function);
   const auto input = check_system_input(function, a, b, x0);
   const CsrMatrix<Scalar> csr = to_csr(a);
-  SorMethod<Scalar> method(options.omega);
+  SorMethod<Scalar> method({.omega = options.omega});
   method.prepare(csr, function);
   const CsrOperator<Scalar> op(csr);
   const LinearSystem<CsrOperator<Scalar>> system{op, input.b};
   SorState<Scalar> state;
   method.restart(system, input.x0, state);
-  auto result = solve_monitored(
-      system, method, std::move(state),
-      stop::standard(options.tolerance, options.iteration_budget(), options.time_limit_seconds),
-      options.monitor, function, start);
-  SorResult<Scalar> out;
-  static_cast<Summary&>(out) = result;
+  auto result = solve_with_options(system, method, std::move(state), options,
+                                   SorOptions::default_max_iterations, function, clock);
+  Solution<Scalar> out;
   out.x = std::move(result.state.x);
-  out.history = std::move(result.history);
+  pack_summary(out, result, clock);
   return out;
 }
 
@@ -299,7 +313,7 @@ constexpr bool check_sor_operand() {
 /// @code
 ///   Eigen::SparseMatrix<double, Eigen::RowMajor> A = iterum::linalg::laplacian_2d(32, 32);
 ///   Eigen::VectorXd b = Eigen::VectorXd::Ones(A.rows());
-///   auto r = iterum::linalg::sor(A, b, {.omega = 1.83, .tolerance = 1e-8});
+///   auto r = iterum::linalg::sor(A, b, {.tolerance = 1e-8, .omega = 1.83});
 /// @endcode
 template <class A, class B>
 [[nodiscard]] auto sor(const A& a, const B& b, const SorOptions& options = {}) {

@@ -19,6 +19,8 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
@@ -33,11 +35,9 @@
 
 namespace iterum::linalg {
 
-/// Options of `ssor_conjugate_gradient` and `SsorConjugateGradient`.
+/// Options of `ssor_conjugate_gradient` and `SsorConjugateGradient`: the control fields
+/// (core/options.hpp), then the relaxation parameter.
 struct SsorCgOptions {
-  /// Relaxation parameter w of the SSOR preconditioner, in (0, 2); 1 is symmetric
-  /// Gauss-Seidel.
-  double omega = 1.0;
   /// Stop when ||b - A x|| / ||b|| <= tolerance (the recursive CG residual, as MATLAB's pcg
   /// and Eigen test it).
   double tolerance = 1e-8;
@@ -47,11 +47,14 @@ struct SsorCgOptions {
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   /// Progress printing, residual history, user callback.
   Monitor monitor{};
+  /// Relaxation parameter w of the SSOR preconditioner, in (0, 2); 1 is symmetric
+  /// Gauss-Seidel.
+  double omega = 1.0;
 
-  /// Throws `iterum::invalid_argument` for omega outside (0, 2) or bad CG options.
+  /// Throws `iterum::invalid_argument` for omega outside (0, 2) or bad control fields.
   void validate(std::string_view function = "iterum::linalg::SsorCgOptions::validate") const {
+    validate_control(function, *this);
     detail::check_omega(function, "options.omega", omega);
-    cg_options().validate(function);
   }
 
   /// The options of the underlying CG.
@@ -59,8 +62,8 @@ struct SsorCgOptions {
     return {.tolerance = tolerance,
             .max_iterations = max_iterations,
             .time_limit_seconds = time_limit_seconds,
-            .preconditioner = CgPreconditioner::Automatic,
-            .monitor = monitor};
+            .monitor = monitor,
+            .preconditioner = CgPreconditioner::Automatic};
   }
 };
 
@@ -81,6 +84,11 @@ class SsorConjugateGradient {
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) { return cg_.solve(b, x); }
 
   void set_tolerance(double tolerance) { cg_.set_tolerance(tolerance); }
+
+  /// The work budget of the following solves (unset: 2 n), as for `ConjugateGradient`.
+  void set_max_iterations(std::optional<Index> max_iterations) {
+    cg_.set_max_iterations(max_iterations);
+  }
 
   /// Sets w (in (0, 2)) for the following solves; no new set-up is needed.
   void set_omega(double omega) {
@@ -105,28 +113,16 @@ namespace detail {
 template <class A, class B, class X0>
 auto ssor_cg_impl(const A& a, const B& b, const X0* x0, const SsorCgOptions& options) {
   constexpr std::string_view function = "iterum::linalg::ssor_conjugate_gradient";
-  const auto start = iterum::detail::Clock::now();
+  const Stopwatch clock;
   using Scalar = typename A::Scalar;
   options.validate(function);
   const auto input = check_system_input(function, a, b, x0);
-  const CgOptions cg = options.cg_options();
   // The preconditioner's set-up is checked here so its errors name this function.
   CsrDiagonal<Scalar> diagonal;
   diagonal.prepare(to_csr(a), function, "A");
   return with_operator<Symmetry::Symmetric>(a, [&](const auto& op) {
-    using Op = std::remove_cvref_t<decltype(op)>;
-    CgMethod<Scalar, SsorPreconditioner<Scalar>> method(SsorPreconditioner<Scalar>(options.omega));
-    const LinearSystem<Op> system{op, input.b};
-    auto state = method.init(system, input.x0);
-    auto result = solve_monitored(
-        system, method, std::move(state),
-        stop::standard(cg.tolerance, cg.iteration_budget(op.cols()), cg.time_limit_seconds),
-        cg.monitor, function, start);
-    CgResult<Scalar> out;
-    static_cast<Summary&>(out) = result;
-    out.x = std::move(result.state.x);
-    out.history = std::move(result.history);
-    return out;
+    return run_cg<Scalar>(op, input.b, input.x0, options, clock,
+                          SsorPreconditioner<Scalar>(options.omega), function);
   });
 }
 

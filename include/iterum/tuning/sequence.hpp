@@ -3,8 +3,8 @@
 /// @file sequence.hpp
 /// @brief Running a method over a sequence of instances with a tuner (`run_sequence`), and
 /// replaying a precomputed cost table (`CostTable`), the way Khodak et al. evaluate their
-/// learners (arXiv 2310.02246, Sec. 6; research note Sec. 6: every arm's cost on every
-/// instance is computed once, then any learner replays it under bandit feedback).
+/// learners (arXiv 2310.02246, Sec. 6: every arm's cost on every instance is computed once, then any
+/// learner replays it under bandit feedback).
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -41,18 +41,50 @@ struct SequenceReport {
   }
 };
 
+/// Cost selectors for `run_sequence`: what one solve of the sequence costs. Each maps a result
+/// derived from `Summary` to a number (lower is better); any callable doing so is a selector.
+namespace cost {
+/// The solve's iterations (the default).
+struct Iterations {
+  [[nodiscard]] double operator()(const Summary& r) const noexcept {
+    return static_cast<double>(r.iterations);
+  }
+};
+/// The solve's oracle calls (finite sums, fixed-point maps: the work the papers count).
+struct OracleCalls {
+  [[nodiscard]] double operator()(const Summary& r) const noexcept {
+    return static_cast<double>(r.counters.oracle_calls);
+  }
+};
+/// The solve's operator products.
+struct Matvecs {
+  [[nodiscard]] double operator()(const Summary& r) const noexcept {
+    return static_cast<double>(r.counters.matvecs);
+  }
+};
+/// The solve's wall-clock seconds.
+struct Seconds {
+  [[nodiscard]] double operator()(const Summary& r) const noexcept { return r.seconds; }
+};
+inline constexpr Iterations iterations{};
+inline constexpr OracleCalls oracle_calls{};
+inline constexpr Matvecs matvecs{};
+inline constexpr Seconds seconds{};
+}  // namespace cost
+
 namespace detail {
 
-/// The cost of a solve: a number as it is, or a solve result's iteration count.
-template <class R>
-[[nodiscard]] double cost_of(const R& r) {
+/// The cost of a solve: a number as it is, or `select(result)` for a result derived from
+/// `Summary`.
+template <class R, class Select>
+[[nodiscard]] double cost_of(const R& r, const Select& select) {
   if constexpr (std::is_convertible_v<const R&, const Summary&>) {
-    return static_cast<double>(static_cast<const Summary&>(r).iterations);
+    return static_cast<double>(select(static_cast<const Summary&>(r)));
   } else {
     static_assert(std::is_convertible_v<R, double>,
                   "iterum::tuning::run_sequence: the solve callable must return a cost "
-                  "(convertible to double) or a result derived from iterum::Summary (cost = "
-                  "iterations)");
+                  "(convertible to double) or a result derived from iterum::Summary (whose cost "
+                  "the selector reads: cost::iterations by default)");
     return static_cast<double>(r);
   }
 }
@@ -65,16 +97,19 @@ inline void record(SequenceReport& report, double value, double cost) {
 
 }  // namespace detail
 
-/// For t = 0 .. instances - 1: value = tuner.propose(); cost = solve(t, value);
-/// tuner.feedback(cost). `solve` returns the cost (a number) or a result derived from
-/// `Summary`, whose `iterations` are the cost.
-template <Tuner T, class Solve>
-[[nodiscard]] SequenceReport run_sequence(T& tuner, Index instances, Solve&& solve) {
+/// For t = 0 .. instances - 1: value = tuner.propose(); result = solve(t, value);
+/// tuner.feedback(select(result)). `solve` returns the cost (a number, used as it is) or a
+/// result derived from `Summary`, whose cost `select` reads (`cost::iterations` by default;
+/// `cost::oracle_calls`, `cost::matvecs`, `cost::seconds` or any callable on `const Summary&`).
+template <Tuner T, class Solve, class Select = cost::Iterations>
+requires std::invocable<Solve&, Index, double>
+[[nodiscard]] SequenceReport run_sequence(T& tuner, Index instances, Solve&& solve,
+                                          Select select = {}) {
   check::nonnegative("iterum::tuning::run_sequence", "instances", static_cast<double>(instances));
   SequenceReport report;
   for (Index t = 0; t < instances; ++t) {
     const double value = tuner.propose();
-    const double cost = detail::cost_of(solve(t, value));
+    const double cost = detail::cost_of(solve(t, value), select);
     tuner.feedback(cost);
     detail::record(report, value, cost);
   }
@@ -82,14 +117,15 @@ template <Tuner T, class Solve>
 }
 
 /// The contextual form: value = tuner.propose(context(t)) before each solve.
-template <ContextualTuner T, class Context, class Solve>
+template <ContextualTuner T, class Context, class Solve, class Select = cost::Iterations>
+requires std::invocable<Solve&, Index, double>
 [[nodiscard]] SequenceReport run_sequence(T& tuner, Index instances, Context&& context,
-                                          Solve&& solve) {
+                                          Solve&& solve, Select select = {}) {
   check::nonnegative("iterum::tuning::run_sequence", "instances", static_cast<double>(instances));
   SequenceReport report;
   for (Index t = 0; t < instances; ++t) {
     const double value = tuner.propose(static_cast<double>(context(t)));
-    const double cost = detail::cost_of(solve(t, value));
+    const double cost = detail::cost_of(solve(t, value), select);
     tuner.feedback(cost);
     detail::record(report, value, cost);
   }

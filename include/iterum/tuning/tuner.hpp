@@ -1,7 +1,7 @@
 #pragma once
 
 /// @file tuner.hpp
-/// @brief The `Tuner` and `ContextualTuner` concepts, parameter grids (`uniform_grid`,
+/// @brief Parameter grids (`uniform_grid`,
 /// `log_gap_grid`) and the `Fixed` baseline tuner.
 ///
 /// A tuner chooses one scalar parameter of a method before each solve of a sequence of related
@@ -17,30 +17,19 @@
 #include <string_view>
 #include <vector>
 
+#include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/types.hpp"
 
 namespace iterum::tuning {
 
-/// A tuner without context. Valid expressions, for `T& t` and `double cost`:
-///   `t.propose()` -> convertible to `double` (the value to use for the next solve);
-///   `t.feedback(cost)` (the cost of the solve run with the last proposed value; lower is
-///   better).
-template <class T>
-concept Tuner = requires(T& t, double cost) {
-  { t.propose() } -> std::convertible_to<double>;
-  t.feedback(cost);
-};
+// The `Tuner` and `ContextualTuner` concepts live in core/concepts.hpp (any family's scalar
+// can be tuned); they are brought into this namespace for the code that spells them
+// `tuning::Tuner`.
+using iterum::ContextualTuner;
+using iterum::Tuner;
 
-/// A tuner that sees a scalar context (e.g. a diagonal shift or a diffusion coefficient)
-/// before it proposes: `t.propose(context)` -> `double`, then `t.feedback(cost)`.
-template <class T>
-concept ContextualTuner = requires(T& t, double context, double cost) {
-  { t.propose(context) } -> std::convertible_to<double>;
-  t.feedback(cost);
-};
-
-/// `count` values evenly spaced from `lo` to `hi` (both included; `lo` alone when count = 1).
+/// Evenly spaced values from `lo` to `hi` (both included).
 [[nodiscard]] inline std::vector<double> uniform_grid(double lo, double hi, Index count) {
   constexpr std::string_view function = "iterum::tuning::uniform_grid";
   check::finite(function, "lo", lo);
