@@ -9,7 +9,7 @@
 #include "iterum/core/random.hpp"
 #include "iterum/fixed_point/least_squares_sum.hpp"
 #include "iterum/fixed_point/matrix_game.hpp"
-#include "iterum/fixed_point/simplex.hpp"
+#include "iterum/prox/simplex.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
@@ -159,7 +159,7 @@ TEST_CASE("prox::Simplex is the exact Euclidean projection", "[fixed_point][simp
   auto engine = iterum::make_engine(17);
   for (const double radius : {1.0, 2.5}) {
     for (const Index d : {1, 2, 7, 50}) {
-      const iterum::fixed_point::prox::Simplex<double> project(d, radius);
+      const iterum::prox::Simplex<double> project(d, radius);
       Eigen::VectorXd out(d);
       INFO("radius " << radius << ", d " << d);
       // Points of the simplex are fixed.
@@ -188,7 +188,7 @@ TEST_CASE("prox::Simplex is the exact Euclidean projection", "[fixed_point][simp
     }
   }
   SECTION("it works on vector blocks and in place of a block") {
-    const iterum::fixed_point::prox::Simplex<double> project(3);
+    const iterum::prox::Simplex<double> project(3);
     Eigen::VectorXd z(5);
     z << 9, 0.2, 0.9, -0.4, 9;
     project(z.segment(1, 3), z.segment(1, 3));
@@ -197,17 +197,17 @@ TEST_CASE("prox::Simplex is the exact Euclidean projection", "[fixed_point][simp
     REQUIRE((z - expected).norm() <= 1e-15);
   }
   SECTION("a non-finite input gives NaN, not undefined behaviour") {
-    const iterum::fixed_point::prox::Simplex<double> project(4);
+    const iterum::prox::Simplex<double> project(4);
     Eigen::VectorXd v = Eigen::VectorXd::Ones(4);
     v[2] = std::numeric_limits<double>::quiet_NaN();
     Eigen::VectorXd out(4);
     project(v, out);
     REQUIRE(out.array().isNaN().all());
   }
-  REQUIRE(invalid_argument_message([] { iterum::fixed_point::prox::Simplex<double> s(0); }) ==
-          "iterum::fixed_point::prox::Simplex: argument 'dim' must be positive (got 0)");
-  REQUIRE(invalid_argument_message([] { iterum::fixed_point::prox::Simplex<double> s(3, -1.0); }) ==
-          "iterum::fixed_point::prox::Simplex: argument 'radius' must be positive (got -1)");
+  REQUIRE(invalid_argument_message([] { iterum::prox::Simplex<double> s(0); }) ==
+          "iterum::prox::Simplex: argument 'dim' must be positive (got 0)");
+  REQUIRE(invalid_argument_message([] { iterum::prox::Simplex<double> s(3, -1.0); }) ==
+          "iterum::prox::Simplex: argument 'radius' must be positive (got -1)");
 }
 
 TEST_CASE("LeastSquaresSum: components average to F, constants against SVD and the inequality",

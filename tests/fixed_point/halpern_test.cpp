@@ -154,7 +154,7 @@ TEST_CASE("Halpern's efficiency ratio never exceeds 1 on projections", "[fixed_p
   const Eigen::VectorXd x0 = 3.0 * iterum::random::normal_vector(engine, n);
 
   SECTION("onto a box") {
-    const iterum::fixed_point::prox::Box<double> box{Eigen::VectorXd::Constant(n, -1.0),
+    const iterum::prox::Box<double> box{Eigen::VectorXd::Constant(n, -1.0),
                                                      Eigen::VectorXd::Constant(n, 0.5)};
     check_projection(iterum::fixed_point::proximal_map<double>(n, box), x0,
                      x0.cwiseMax(-1.0).cwiseMin(0.5));

@@ -85,9 +85,9 @@ TEST_CASE("Douglas-Rachford LASSO by Halpern matches coordinate descent",
   REQUIRE((reference.array() != 0).count() >= 3);
 
   const double gamma = 1.0;
-  using Soft = iterum::fixed_point::prox::SoftThreshold<double>;
+  using Soft = iterum::prox::SoftThreshold<double>;
   const auto dr = iterum::fixed_point::douglas_rachford<double>(
-      60, iterum::fixed_point::prox::LeastSquares<double>(p.a, p.b, gamma), Soft{gamma * p.lambda});
+      60, iterum::prox::LeastSquares<double>(p.a, p.b, gamma), Soft{gamma * p.lambda});
   // The DR fixed point: prox_{gamma f}(z*) = x*  <=>  z* = x* + gamma grad f(x*).
   const Eigen::VectorXd z_star = reference + gamma * p.a.transpose() * (p.a * reference - p.b);
   const Eigen::VectorXd z0 = Eigen::VectorXd::Zero(60);
@@ -144,7 +144,7 @@ TEST_CASE("Forward-backward LASSO by restarted Halpern matches coordinate descen
     g.noalias() = p.a.transpose() * (p.a * x - p.b);
   };
   const iterum::fixed_point::ForwardBackward<double, decltype(grad),
-                                             iterum::fixed_point::prox::SoftThreshold<double>>
+                                             iterum::prox::SoftThreshold<double>>
       fb(40, grad, {gamma * p.lambda}, gamma, lipschitz);
   const auto r = iterum::fixed_point::halpern(
       fb, Eigen::VectorXd::Zero(40),
@@ -155,7 +155,7 @@ TEST_CASE("Forward-backward LASSO by restarted Halpern matches coordinate descen
 
   REQUIRE(invalid_argument_message([&] {
             (void)iterum::fixed_point::ForwardBackward<
-                double, decltype(grad), iterum::fixed_point::prox::SoftThreshold<double>>(
+                double, decltype(grad), iterum::prox::SoftThreshold<double>>(
                 40, grad, {0.1}, 2.5, 1.0);
           }) ==
           "iterum::fixed_point::ForwardBackward: argument 'gamma' must lie in (0, 2) (got "
@@ -212,8 +212,8 @@ TEST_CASE("Douglas-Rachford Halpern steps do not allocate",
           "[fixed_point][operators][allocation]") {
   const Lasso p = make_lasso(20, 30, 27);
   const auto dr = iterum::fixed_point::douglas_rachford<double>(
-      30, iterum::fixed_point::prox::LeastSquares<double>(p.a, p.b, 1.0),
-      iterum::fixed_point::prox::SoftThreshold<double>{p.lambda});
+      30, iterum::prox::LeastSquares<double>(p.a, p.b, 1.0),
+      iterum::prox::SoftThreshold<double>{p.lambda});
   const iterum::fixed_point::HalpernMethod<double> method({.reflect = true});
   auto state = method.init(dr, Eigen::VectorXd::Zero(30));
   Eigen::internal::set_is_malloc_allowed(false);

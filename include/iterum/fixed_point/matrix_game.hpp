@@ -28,7 +28,7 @@
 #include "iterum/core/error.hpp"
 #include "iterum/core/random.hpp"
 #include "iterum/core/types.hpp"
-#include "iterum/fixed_point/simplex.hpp"
+#include "iterum/prox/simplex.hpp"
 
 namespace iterum::fixed_point {
 

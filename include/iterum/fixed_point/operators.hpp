@@ -5,8 +5,7 @@
 /// callable (`make_map`), the proximal map of a function (`proximal_map`), the resolvent of a
 /// monotone matrix (`LinearResolvent`), the reflection 2T - I (`Reflection`), forward-backward
 /// (`ForwardBackward`), Douglas-Rachford (`DouglasRachford`) and PDHG for a standard-form LP
-/// (`LpPdhg`), plus the proximal operators
-/// they are usually built from (`prox::SoftThreshold`, `prox::Box`, `prox::LeastSquares`).
+/// (`LpPdhg`). The proximal operators they are usually built from live in iterum/prox/.
 ///
 /// A proximal operator here is any callable `prox(v, out)` that sets `out = prox_{gamma g}(v)`
 /// for a step gamma the caller built into it (e.g. `prox::SoftThreshold<double>{gamma *
@@ -29,6 +28,9 @@
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/prox/box.hpp"
+#include "iterum/prox/least_squares.hpp"
+#include "iterum/prox/soft_threshold.hpp"
 
 namespace iterum::fixed_point {
 
@@ -55,60 +57,6 @@ template <class Scalar, class F>
   return CallableMap<Scalar, F>(dim, std::move(f));
 }
 
-/// Proximal operators, each a callable `prox(v, out)`.
-namespace prox {
-
-/// prox of t ||.||_1 (soft thresholding): out_i = sign(v_i) max(|v_i| - t, 0). For the LASSO
-/// term lambda ||x||_1 with step gamma, t = gamma * lambda.
-template <class Scalar>
-struct SoftThreshold {
-  Scalar threshold{};
-  void operator()(const Vector<Scalar>& v, Vector<Scalar>& out) const {
-    const Scalar t = threshold;
-    out = v.unaryExpr([t](Scalar a) { return a > t ? a - t : (a < -t ? a + t : Scalar(0)); });
-  }
-};
-
-/// prox of the indicator of the box [lower, upper] (Euclidean projection).
-template <class Scalar>
-struct Box {
-  Vector<Scalar> lower;
-  Vector<Scalar> upper;
-  void operator()(const Vector<Scalar>& v, Vector<Scalar>& out) const {
-    out = v.cwiseMax(lower).cwiseMin(upper);
-  }
-};
-
-/// prox of gamma f for f(x) = 1/2 ||A x - b||^2:
-/// out = (I + gamma A^T A)^{-1} (v + gamma A^T b), by a Cholesky factorization computed once.
-template <class Scalar>
-class LeastSquares {
- public:
-  LeastSquares(const Matrix<Scalar>& a, const Vector<Scalar>& b, Scalar gamma) {
-    constexpr std::string_view function = "iterum::fixed_point::prox::LeastSquares";
-    check::not_empty(function, "A", a.size());
-    check::size(function, "b", b.size(), a.rows(), "must have as many entries as A has rows");
-    check::all_finite(function, "A", a);
-    check::all_finite(function, "b", b);
-    check::positive(function, "gamma", static_cast<double>(gamma));
-    check::finite(function, "gamma", static_cast<double>(gamma));
-    Matrix<Scalar> m = gamma * (a.transpose() * a);
-    m.diagonal().array() += Scalar(1);
-    llt_.compute(m);
-    shift_ = gamma * (a.transpose() * b);
-  }
-  void operator()(const Vector<Scalar>& v, Vector<Scalar>& out) const {
-    out = v + shift_;
-    llt_.solveInPlace(out);
-  }
-  [[nodiscard]] Index dim() const noexcept { return shift_.size(); }
-
- private:
-  Eigen::LLT<Matrix<Scalar>> llt_;
-  Vector<Scalar> shift_;
-};
-
-}  // namespace prox
 
 /// T = prox_{gamma g} for a callable `prox(v, out)`: firmly nonexpansive for a proper closed
 /// convex g; its fixed points are the minimizers of g (for an indicator: the set).

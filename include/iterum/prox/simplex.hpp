@@ -1,7 +1,7 @@
 #pragma once
 
 /// @file simplex.hpp
-/// @brief `prox::Simplex`: Euclidean projection onto the scaled probability simplex
+/// @brief `prox::Simplex`, the Euclidean projection onto the scaled probability simplex
 /// { x : x >= 0, sum x = radius }, the constraint set of matrix games and of mixtures.
 ///
 /// Algorithm: sort v decreasingly into u, take the largest j with
@@ -20,7 +20,7 @@
 #include "iterum/core/error.hpp"
 #include "iterum/core/types.hpp"
 
-namespace iterum::fixed_point::prox {
+namespace iterum::prox {
 
 /// Projection onto { x in R^dim : x >= 0, sum x = radius }, a callable `prox(v, out)`.
 template <class Scalar>
@@ -29,7 +29,7 @@ class Simplex {
   Simplex() = default;
   /// @throws iterum::invalid_argument for dim < 1 or a radius that is not positive and finite.
   explicit Simplex(Index dim, Scalar radius = Scalar(1)) : radius_(radius), sorted_(dim) {
-    constexpr std::string_view function = "iterum::fixed_point::prox::Simplex";
+    constexpr std::string_view function = "iterum::prox::Simplex";
     check::positive(function, "dim", static_cast<double>(dim));
     check::positive(function, "radius", static_cast<double>(radius));
     check::finite(function, "radius", static_cast<double>(radius));
@@ -66,4 +66,4 @@ class Simplex {
   mutable Vector<Scalar> sorted_;
 };
 
-}  // namespace iterum::fixed_point::prox
+}  // namespace iterum::prox
