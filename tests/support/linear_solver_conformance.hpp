@@ -6,6 +6,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
+#include <optional>
 
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/status.hpp"
@@ -38,6 +39,19 @@ void check_linear_solver(Solver& solver, const Operand& a, const Eigen::MatrixXd
     REQUIRE(report.counters.matvecs >= 1);
     const Eigen::VectorXd exact = a_matrix.llt().solve(b);
     REQUIRE((x - exact).norm() <= 1e-6 * exact.norm());
+  }
+  // The optional work budget (LinearSolverWithBudget): one iteration from zero cannot reach
+  // the tolerance on these systems, and unsetting the budget restores the solver's default.
+  if constexpr (iterum::LinearSolverWithBudget<Solver, Operand>) {
+    const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(n, 1.0, 3.0);
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
+    solver.set_max_iterations(iterum::Index{1});
+    const iterum::Summary capped = solver.solve(b, x);
+    REQUIRE(capped.iterations <= 1);
+    REQUIRE(capped.status == iterum::Status::MaxIterations);
+    solver.set_max_iterations(std::nullopt);
+    x.setZero();
+    REQUIRE(solver.solve(b, x).ok());
   }
 }
 

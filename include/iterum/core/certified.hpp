@@ -14,11 +14,11 @@
 /// the facade returns, so `x` and `residual` always describe the same point.
 
 #include <algorithm>
-#include <optional>
-#include <string_view>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -40,8 +40,8 @@ namespace iterum {
 ///                  derived from it, e.g. a feasible forward-backward point);
 ///   `c.calls()` -> convertible to `std::int64_t` (oracle calls spent on certificates so far).
 template <class C, class Problem, class X>
-concept Certificate = std::copy_constructible<C> && requires(C& c, const C& cc, const Problem& p,
-                                                             const X& x) {
+concept Certificate = std::copy_constructible<C> &&
+    requires(C& c, const C& cc, const Problem& p, const X& x) {
   { c.evaluate(p, x) } -> std::convertible_to<double>;
   cc.point();
   { cc.calls() } -> std::convertible_to<std::int64_t>;
@@ -147,15 +147,16 @@ class Certified {
   template <class Problem>
   void certify(const Problem& problem, State& s) const {
     if (s.certified_at == s.iteration) return;
-    s.residual = static_cast<double>(s.certificate.evaluate(problem, detail::iterate_of(inner_, s.inner)));
+    s.residual =
+        static_cast<double>(s.certificate.evaluate(problem, detail::iterate_of(inner_, s.inner)));
     s.x = s.certificate.point();
     s.certified_at = s.iteration;
     s.next_check = s.counters.oracle_calls +
                    std::max<std::int64_t>(
                        1, static_cast<std::int64_t>(std::ceil(params_.every * params_.work_unit)));
     s.trace.push_back({s.iteration, s.counters,
-                       static_cast<double>(s.counters.oracle_calls) / params_.work_unit,
-                       s.residual, s.clock.seconds()});
+                       static_cast<double>(s.counters.oracle_calls) / params_.work_unit, s.residual,
+                       s.clock.seconds()});
     // A method may act on a fresh certificate (e.g. re-anchor when it fell enough).
     if constexpr (requires { inner_.on_certificate(problem, s.inner, s.residual, s.x); }) {
       inner_.on_certificate(problem, s.inner, s.residual, s.x);

@@ -45,6 +45,11 @@ namespace detail {
 /// offending value; each returns normally when the check passes.
 namespace check {
 
+/// The text a message shows for a value: the shortest decimal that reads back as the same
+/// double ("0.1", "1e-12", "nan", "-inf"), or the integer.
+[[nodiscard]] inline std::string text(double value) { return detail::format_number(value); }
+[[nodiscard]] inline std::string text(long long value) { return detail::format_number(value); }
+
 /// Throws with the standard message shape; the building block of the checks below.
 [[noreturn]] inline void fail(std::string_view function, std::string_view argument,
                               std::string_view problem, std::string_view got) {

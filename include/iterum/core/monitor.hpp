@@ -43,7 +43,8 @@ class MonitorCallback {
   requires(!std::is_same_v<std::remove_cvref_t<F>, MonitorCallback> &&
            (std::invocable<F&, const IterationInfo&, IterateView> ||
             std::invocable<F&, const IterationInfo&>))
-  MonitorCallback(F f)  // NOLINT(google-explicit-constructor): callables convert, as to std::function
+      MonitorCallback(
+          F f)  // NOLINT(google-explicit-constructor): callables convert, as to std::function
   {
     if constexpr (std::invocable<F&, const IterationInfo&, IterateView>) {
       wants_iterate_ = true;
@@ -98,8 +99,7 @@ struct Monitor {
   void validate(std::string_view function) const {
     check::nonnegative(function, "options.monitor.progress_every_iterations",
                        static_cast<double>(progress_every_iterations));
-    check::nonnegative(function, "options.monitor.progress_every_seconds",
-                       progress_every_seconds);
+    check::nonnegative(function, "options.monitor.progress_every_seconds", progress_every_seconds);
   }
 };
 

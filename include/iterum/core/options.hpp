@@ -9,11 +9,12 @@
 /// | field | type | meaning |
 /// |---|---|---|
 /// | `tolerance` | `double` | stop with `Converged` once the certificate is at most this |
-/// | `max_iterations` | `std::optional<Index>` | iteration budget; unset: the family's default, which scales with the problem |
-/// | `max_oracle_calls` | `std::optional<std::int64_t>` | budget on oracle calls (`BudgetExhausted`); unset: none |
-/// | `time_limit_seconds` | `double` | wall-clock budget (`TimeLimit`); infinity: none |
-/// | `seed` | `std::uint64_t` | seed of every random draw (methods without randomness have none) |
-/// | `monitor` | `iterum::Monitor` | progress printing, history, a callback seeing the iterate |
+/// | `max_iterations` | `std::optional<Index>` | iteration budget; unset: the family's default,
+/// which scales with the problem | | `max_oracle_calls` | `std::optional<std::int64_t>` | budget on
+/// oracle calls (`BudgetExhausted`); unset: none | | `time_limit_seconds` | `double` | wall-clock
+/// budget (`TimeLimit`); infinity: none | | `seed` | `std::uint64_t` | seed of every random draw
+/// (methods without randomness have none) | | `monitor` | `iterum::Monitor` | progress printing,
+/// history, a callback seeing the iterate |
 ///
 /// followed by the family's own settings. `validate_control(function, options)` checks the
 /// fields an options type has (one function for all), and `stop::from_options` turns them into
@@ -42,9 +43,9 @@ void validate_control(std::string_view function, const Options& o) {
     check::finite(function, "options.tolerance", static_cast<double>(o.tolerance));
   }
   if constexpr (requires { o.max_iterations; }) {
-    static_assert(std::is_same_v<std::remove_cvref_t<decltype(o.max_iterations)>,
-                                 std::optional<Index>>,
-                  "iterum: options.max_iterations must be std::optional<Index>");
+    static_assert(
+        std::is_same_v<std::remove_cvref_t<decltype(o.max_iterations)>, std::optional<Index>>,
+        "iterum: options.max_iterations must be std::optional<Index>");
     if (o.max_iterations) {
       check::nonnegative(function, "options.max_iterations",
                          static_cast<double>(*o.max_iterations));

@@ -36,11 +36,11 @@ struct Counters {
 /// time). Methods whose certificate is cheap record none; methods that certify at a cadence of
 /// work (`iterum::Certified`) record every evaluation.
 struct TracePoint {
-  Index iteration = 0;     ///< iterations completed when the certificate was evaluated
-  Counters counters{};     ///< the method's work so far (certificate evaluations excluded)
-  double work = 0.0;       ///< the family's work unit so far, e.g. epochs (passes over the data)
-  double residual = 0.0;   ///< the certificate
-  double seconds = 0.0;    ///< wall-clock time since the facade was entered
+  Index iteration = 0;    ///< iterations completed when the certificate was evaluated
+  Counters counters{};    ///< the method's work so far (certificate evaluations excluded)
+  double work = 0.0;      ///< the family's work unit so far, e.g. epochs (passes over the data)
+  double residual = 0.0;  ///< the certificate
+  double seconds = 0.0;   ///< wall-clock time since the facade was entered
 };
 
 /// The outcome of a solve without its iterate: the common base of every facade result.
@@ -48,10 +48,10 @@ struct Summary {
   Status status = Status::MaxIterations;  ///< why the solve stopped
   Index iterations = 0;                   ///< completed iterations (steps of the method)
   double residual = std::numeric_limits<double>::infinity();  ///< the method's certificate
-  double seconds = 0.0;           ///< wall-clock time from the facade's entry to its return
-  Counters counters{};            ///< work done
-  std::vector<double> history{};  ///< certificate per iteration, from iteration 0, when the
-                                  ///< monitor asked (`monitor.record_history`)
+  double seconds = 0.0;             ///< wall-clock time from the facade's entry to its return
+  Counters counters{};              ///< work done
+  std::vector<double> history{};    ///< certificate per iteration, from iteration 0, when the
+                                    ///< monitor asked (`monitor.record_history`)
   std::vector<TracePoint> trace{};  ///< every certified point, for methods that certify at a
                                     ///< cadence of work (empty otherwise)
 

@@ -81,8 +81,10 @@ template <class M, class S>
 
 /// Whether `iterate_of(method, state)` is defined.
 template <class M, class S>
-concept HasIterate = requires(const M& m, const S& s) { m.iterate(s); } ||
-                     requires(const S& s) { s.x; };
+concept HasIterate = requires(const M& m, const S& s) {
+  m.iterate(s);
+}
+|| requires(const S& s) { s.x; };
 
 /// Runs one step; a returned status ends the solve.
 template <class M, class P, class S>
@@ -217,8 +219,8 @@ constexpr bool check_then_pair() {
                   "iterum::then: First's state has no iterate: give First::State a member x, or "
                   "First a member iterate(state); see docs/concepts.md#method");
     if constexpr (has_iterate) {
-      using X = std::remove_cvref_t<decltype(iterate_of(std::declval<const First&>(),
-                                                        std::declval<const typename First::State&>()))>;
+      using X = std::remove_cvref_t<decltype(iterate_of(
+          std::declval<const First&>(), std::declval<const typename First::State&>()))>;
       constexpr bool warm = WarmStartable<Second, Problem, X>;
       static_assert(warm,
                     "iterum::then: Second must accept a warm start from First's iterate, "
@@ -281,25 +283,12 @@ class Then {
 
   template <class Problem>
   std::optional<Status> step(const Problem& problem, State& s) {
-    static_assert(detail::check_then_pair<First, Second, Problem>());
-    if (!s.second) {
-      const auto residual = static_cast<double>(first_.residual(problem, s.first));
-      const Info<typename First::State> info{
-          {s.first_iterations, residual, s.clock.seconds(), detail::counters_of(s.first)},
-          s.first};
-      if (s.rule(info)) s.second.emplace(hand_over(problem, s.first));
-    }
-    std::optional<Status> verdict;
-    if (!s.second) {
-      verdict = detail::step_once(first_, problem, s.first);
-      ++s.first_iterations;
-      s.counters = detail::counters_of(s.first);
+    constexpr bool valid = detail::check_then_pair<First, Second, Problem>();
+    if constexpr (valid) {
+      return step_valid(problem, s);
     } else {
-      verdict = detail::step_once(second_, problem, *s.second);
-      ++s.second_iterations;
-      s.counters = detail::counters_of(s.first) + detail::counters_of(*s.second);
+      return Status::Breakdown;
     }
-    return verdict;
   }
 
   template <class Problem>
@@ -316,10 +305,9 @@ class Then {
 
   /// The iterate of the running phase (Second's once switched). Both phases' iterates must
   /// have the same type.
-  [[nodiscard]] decltype(auto) iterate(const State& s) const
-  requires detail::HasIterate<First, typename First::State> &&
-           detail::HasIterate<Second, typename Second::State>
-  {
+  [[nodiscard]] decltype(auto) iterate(
+      const State& s) const requires detail::HasIterate<First, typename First::State> &&
+      detail::HasIterate<Second, typename Second::State> {
     return s.second ? detail::iterate_of(second_, *s.second) : detail::iterate_of(first_, s.first);
   }
 
@@ -327,6 +315,27 @@ class Then {
   [[nodiscard]] const Second& second() const noexcept { return second_; }
 
  private:
+  template <class Problem>
+  std::optional<Status> step_valid(const Problem& problem, State& s) {
+    if (!s.second) {
+      const auto residual = static_cast<double>(first_.residual(problem, s.first));
+      const Info<typename First::State> info{
+          {s.first_iterations, residual, s.clock.seconds(), detail::counters_of(s.first)}, s.first};
+      if (s.rule(info)) s.second.emplace(hand_over(problem, s.first));
+    }
+    std::optional<Status> verdict;
+    if (!s.second) {
+      verdict = detail::step_once(first_, problem, s.first);
+      ++s.first_iterations;
+      s.counters = detail::counters_of(s.first);
+    } else {
+      verdict = detail::step_once(second_, problem, *s.second);
+      ++s.second_iterations;
+      s.counters = detail::counters_of(s.first) + detail::counters_of(*s.second);
+    }
+    return verdict;
+  }
+
   State wrap(typename First::State first) const {
     State state{std::move(first), std::nullopt, rule_, 0, 0, {}, Stopwatch{}};
     state.counters = detail::counters_of(state.first);

@@ -188,10 +188,12 @@ template <class Options>
   }
   OracleCalls oracle{};
   if constexpr (requires { options.max_oracle_calls; }) {
-    if (options.max_oracle_calls) oracle.limit = static_cast<std::int64_t>(*options.max_oracle_calls);
+    if (options.max_oracle_calls)
+      oracle.limit = static_cast<std::int64_t>(*options.max_oracle_calls);
   }
   TimeLimit clock{};
-  if constexpr (requires { options.time_limit_seconds; }) clock.seconds = options.time_limit_seconds;
+  if constexpr (requires { options.time_limit_seconds; })
+    clock.seconds = options.time_limit_seconds;
   return any_of(converged, budget, oracle, clock);
 }
 

@@ -31,10 +31,10 @@
 #include "iterum/core/stop.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/identity_preconditioner.hpp"
 #include "iterum/linalg/jacobi_preconditioner.hpp"
 #include "iterum/linalg/linear_system.hpp"
-#include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/operators.hpp"
 
 namespace iterum::linalg {
@@ -352,8 +352,8 @@ Solution<Scalar> run_cg(const Op& op, const Vector<Scalar>& b, const Vector<Scal
   CgMethod<Scalar, Precond> method(std::move(preconditioner));
   const LinearSystem<Op> system{op, b};
   auto state = method.init(system, x0);
-  auto result = solve_with_options(system, method, std::move(state), options, 2 * op.cols(),
-                                   label, clock);
+  auto result =
+      solve_with_options(system, method, std::move(state), options, 2 * op.cols(), label, clock);
   Solution<Scalar> out;
   out.x = std::move(result.state.x);
   pack_summary(out, result, clock);
@@ -376,8 +376,8 @@ auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptio
     if constexpr (has_diagonal) {
       if (jacobi) {
         check_positive_diagonal(function, "A", Vector<Scalar>(op.diagonal()));
-        return run_cg<Scalar>(op, input.b, input.x0, options, clock,
-                              JacobiPreconditioner<Scalar>{}, function);
+        return run_cg<Scalar>(op, input.b, input.x0, options, clock, JacobiPreconditioner<Scalar>{},
+                              function);
       }
     } else {
       check::that(!jacobi, function, "options.preconditioner",

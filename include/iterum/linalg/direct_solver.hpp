@@ -14,9 +14,9 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/result.hpp"
-#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/status.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 
 namespace iterum::linalg {

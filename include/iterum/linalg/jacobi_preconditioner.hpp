@@ -28,7 +28,7 @@ void check_positive_diagonal(std::string_view function, std::string_view argumen
                   "must have a positive finite diagonal for Jacobi preconditioning, but "
                   "diagonal entry " +
                       std::to_string(i) + " is not",
-                  iterum::detail::format_number(d));
+                  check::text(d));
     }
   }
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 /// @file least_squares.hpp
-/// @brief `prox::LeastSquares`, the proximal map of a least-squares term. Models `iterum::ProxOperator`.
+/// @brief `prox::LeastSquares`, the proximal map of a least-squares term. Models
+/// `iterum::ProxOperator`.
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>

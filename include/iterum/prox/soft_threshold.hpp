@@ -1,7 +1,8 @@
 #pragma once
 
 /// @file soft_threshold.hpp
-/// @brief `prox::SoftThreshold`, the proximal map of t ||.||_1 (soft thresholding). Models `iterum::ProxOperator`.
+/// @brief `prox::SoftThreshold`, the proximal map of t ||.||_1 (soft thresholding). Models
+/// `iterum::ProxOperator`.
 
 #include <Eigen/Core>
 

@@ -53,9 +53,8 @@ struct ChebCBOptions {
     check::finite(function, "options.context_max", context_max);
     if (!(context_max > context_min)) {
       check::fail(function, "options.context_max",
-                  "must be larger than options.context_min (" +
-                      iterum::detail::format_number(context_min) + ")",
-                  iterum::detail::format_number(context_max));
+                  "must be larger than options.context_min (" + check::text(context_min) + ")",
+                  check::text(context_max));
     }
     check::in_range(function, "options.features", static_cast<double>(features), 1.0, 32.0);
   }

@@ -3,8 +3,8 @@
 /// @file sequence.hpp
 /// @brief Running a method over a sequence of instances with a tuner (`run_sequence`), and
 /// replaying a precomputed cost table (`CostTable`), the way Khodak et al. evaluate their
-/// learners (arXiv 2310.02246, Sec. 6: every arm's cost on every instance is computed once, then any
-/// learner replays it under bandit feedback).
+/// learners (arXiv 2310.02246, Sec. 6: every arm's cost on every instance is computed once, then
+/// any learner replays it under bandit feedback).
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -154,7 +154,7 @@ class CostTable {
     const auto it = std::find(grid_.begin(), grid_.end(), value);
     if (it == grid_.end()) {
       check::fail("iterum::tuning::CostTable::arm_of", "value", "is not a value of the grid",
-                  iterum::detail::format_number(value));
+                  check::text(value));
     }
     return static_cast<Index>(it - grid_.begin());
   }

@@ -71,7 +71,7 @@ class CsrDiagonal {
         check::fail(function, argument,
                     "must have a nonzero finite diagonal, but diagonal entry " + std::to_string(i) +
                         " is not",
-                    iterum::detail::format_number(value));
+                    check::text(value));
       }
       inverse[i] = Scalar(1) / d;
     }
