@@ -8,6 +8,12 @@
 #include "iterum/linalg/cg.hpp"
 #include "iterum/linalg/direct_solver.hpp"
 #include "iterum/linalg/operators.hpp"
+#include "iterum/linalg/sor.hpp"
+#include "iterum/linalg/ssor_cg.hpp"
+#include "iterum/prox/box.hpp"
+#include "iterum/prox/least_squares.hpp"
+#include "iterum/prox/simplex.hpp"
+#include "iterum/prox/soft_threshold.hpp"
 #include "support/catch_compat.hpp"
 #include "support/toy_methods.hpp"
 
@@ -111,6 +117,13 @@ TEST_CASE("LinearSolver models", "[core][concepts]") {
   // The default Jacobi preconditioner needs a diagonal, which a matrix-free operator lacks.
   STATIC_REQUIRE_FALSE(iterum::LinearSolver<iterum::linalg::ConjugateGradient<FreeOp>, FreeOp>);
   STATIC_REQUIRE_FALSE(iterum::LinearSolver<Eigen::LLT<Eigen::MatrixXd>, Eigen::MatrixXd>);
+  // The optional work budget: iterative solvers offer it, factorizations do not.
+  STATIC_REQUIRE(
+      iterum::LinearSolverWithBudget<iterum::linalg::ConjugateGradient<SparseOp>, SparseOp>);
+  STATIC_REQUIRE(iterum::LinearSolverWithBudget<iterum::linalg::Sor<Sparse>, Sparse>);
+  STATIC_REQUIRE(
+      iterum::LinearSolverWithBudget<iterum::linalg::SsorConjugateGradient<Sparse>, Sparse>);
+  STATIC_REQUIRE_FALSE(iterum::LinearSolverWithBudget<iterum::linalg::DenseLlt<>, Eigen::MatrixXd>);
 }
 
 TEST_CASE("StopRule models", "[core][concepts]") {
@@ -149,4 +162,12 @@ TEST_CASE("Method models", "[core][concepts]") {
   STATIC_REQUIRE_FALSE(iterum::Method<NotAMethod, Problem>);
   STATIC_REQUIRE_FALSE(iterum::Method<StepReturnsInt, Problem>);
   STATIC_REQUIRE_FALSE(iterum::Method<iterum::linalg::CgMethod<double>, Problem>);
+}
+
+TEST_CASE("proximal operators model ProxOperator", "[core][concepts]") {
+  STATIC_REQUIRE(iterum::ProxOperator<iterum::prox::SoftThreshold<double>, double>);
+  STATIC_REQUIRE(iterum::ProxOperator<iterum::prox::Box<double>, double>);
+  STATIC_REQUIRE(iterum::ProxOperator<iterum::prox::LeastSquares<double>, double>);
+  STATIC_REQUIRE(iterum::ProxOperator<iterum::prox::Simplex<double>, double>);
+  STATIC_REQUIRE_FALSE(iterum::ProxOperator<iterum::test::Scale, double>);
 }
