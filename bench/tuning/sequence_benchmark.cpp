@@ -1,4 +1,4 @@
-// The paper's sequences (Khodak et al., arXiv 2310.02246, Sec. 6; research note Sec. 2 and 6),
+// The paper's sequences (Khodak et al., arXiv 2310.02246, Sec. 6),
 // full size: for each, the cost table of every arm on every instance is computed once (the
 // timed part), then every policy is replayed on it (bandit feedback: a learner sees only the
 // cost of its choice). Counters, mean iterations per instance (SOR sweeps or CG iterations):

@@ -1,7 +1,7 @@
 #pragma once
 
 // The paper's sequences of linear systems (Khodak, Chow, Balcan & Talwalkar, arXiv 2310.02246,
-// Sec. 6; research note shared/research/sor_bandit.md Sec. 2 and 6), generated with seeded,
+// Sec. 6), generated with seeded,
 // portable random numbers, and their cost tables (every arm of a grid on every instance), shared
 // by bench/tuning/sequence_benchmark.cpp and the tour (bench/compare/tuning_cases.cpp).
 //

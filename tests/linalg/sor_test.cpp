@@ -67,7 +67,7 @@ TEST_CASE("SOR matches a sparse Cholesky solve for every storage and omega", "[l
 
 TEST_CASE("SOR sweeps on 2-D Poisson: research-note counts and Young's theory",
           "[linalg][sor][poisson]") {
-  // shared/research/sor_bandit.md Sec. 5 (b = ones, x0 = 0, tolerance 1e-8): Gauss-Seidel /
+  // A re-run of the paper's setting (b = ones, x0 = 0, tolerance 1e-8): Gauss-Seidel /
   // SOR(omega*) take 2011 / 124 sweeps at N = 32 and 7801 / 248 at N = 64.
   struct Row {
     iterum::Index n;

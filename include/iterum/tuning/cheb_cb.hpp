@@ -5,7 +5,7 @@
 /// regression of the cost on a scalar context per arm and inverse-gap-weighted exploration.
 ///
 /// Algorithm: ChebCB of Khodak, Chow, Balcan & Talwalkar ("Learning to Relax", ICLR 2024,
-/// arXiv 2310.02246, Sec. 4; research note shared/research/sor_bandit.md Sec. 1.5): SquareCB
+/// arXiv 2310.02246, Sec. 4): SquareCB
 /// (Foster & Rakhlin, "Beyond UCB", ICML 2020, arXiv 2002.04926, Algorithm 1, inverse gap
 /// weighting p_i = 1 / (d + eta (yhat_i - yhat_min)) for the arms other than the greedy one)
 /// with a regression oracle that fits, per arm, the normalized cost y = cost / scale as

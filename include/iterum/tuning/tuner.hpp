@@ -46,8 +46,8 @@ using iterum::Tuner;
 /// `count` values from `lo` to `hi` (both included) whose distances to `limit` are
 /// geometrically spaced: limit - v_i = (limit - lo)^(1 - s_i) (limit - hi)^(s_i),
 /// s_i = i / (count - 1). For SOR's omega with limit 2 this puts the arms densely where the
-/// cost changes fastest, near 2 (research note Sec. 5: "parameterise the arms in
-/// s = -log(2 - omega)"). Needs lo, hi < limit.
+/// cost changes fastest, near 2 (the arms are evenly spaced in s = -log(2 - omega)). Needs
+/// lo, hi < limit.
 [[nodiscard]] inline std::vector<double> log_gap_grid(double lo, double hi, Index count,
                                                       double limit = 2.0) {
   constexpr std::string_view function = "iterum::tuning::log_gap_grid";
