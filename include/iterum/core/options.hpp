@@ -58,11 +58,13 @@ void validate_control(std::string_view function, const Options& o) {
     }
   }
   if constexpr (requires { o.time_limit_seconds; }) {
-    check::positive(function, "options.time_limit_seconds", o.time_limit_seconds);
+    check::positive(function, "options.time_limit_seconds",
+                    static_cast<double>(o.time_limit_seconds));
   }
   if constexpr (requires { o.certificate_every; }) {
-    check::positive(function, "options.certificate_every", o.certificate_every);
-    check::finite(function, "options.certificate_every", o.certificate_every);
+    check::positive(function, "options.certificate_every",
+                    static_cast<double>(o.certificate_every));
+    check::finite(function, "options.certificate_every", static_cast<double>(o.certificate_every));
   }
   if constexpr (requires { o.monitor.validate(function); }) o.monitor.validate(function);
 }
