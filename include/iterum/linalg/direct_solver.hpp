@@ -1,11 +1,12 @@
 #pragma once
 
 /// @file direct_solver.hpp
-/// @brief `DirectSolver`: Eigen's factorizations (LLT, LDLT, SimplicialLLT, ...) as
-/// `LinearSolver` models, so a method's inner solves can be exact.
+/// @brief `DirectSolver`: Eigen's factorizations (LLT, LDLT, PartialPivLU, SimplicialLLT, ...)
+/// as `LinearSolver` models, so a method's inner solves can be exact.
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/LU>
 #include <Eigen/SparseCholesky>
 #include <cmath>
 #include <concepts>
@@ -14,16 +15,18 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/result.hpp"
-#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/status.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 
 namespace iterum::linalg {
 
 /// A `LinearSolver` over an Eigen factorization `Factorization` (which has `MatrixType`,
-/// `compute`, `info` and `solve`). `compute(a)` factorizes (status `NumericalIssue` when Eigen
-/// reports failure, e.g. LLT of a matrix that is not positive definite); `solve(b, x)` writes
+/// `compute` and `solve`, and usually `info`). `compute(a)` factorizes (status `NumericalIssue`
+/// when Eigen reports failure, e.g. LLT of a matrix that is not positive definite; a
+/// factorization without `info()`, such as PartialPivLU, is taken as successful and a singular
+/// matrix shows in the residual of the solves); `solve(b, x)` writes
 /// the solution into x and certifies it with one product: residual = ||b - A x|| / ||b||,
 /// where A is the symmetric matrix the factorization sees (Eigen's Cholesky factorizations
 /// read one triangle only, so the product uses that triangle's self-adjoint view). The status
@@ -45,13 +48,19 @@ class DirectSolver {
     check::square(function, "A", a.rows(), a.cols());
     a_ = &a;
     factorization_->compute(a);
-    factorized_ = factorization_->info() == Eigen::Success;
+    if constexpr (requires { factorization_->info(); }) {
+      factorized_ = factorization_->info() == Eigen::Success;
+    } else {
+      factorized_ = true;
+    }
+    work_.resize(a.rows());
     return factorized_ ? Status::Converged : Status::NumericalIssue;
   }
 
   Status compute(MatrixType&&) = delete;
 
-  /// Solves A x = b (x's incoming value is ignored).
+  /// Solves A x = b (x's incoming value is ignored; x is resized when needed). Does not
+  /// allocate when x already has the right size (the residual uses a workspace).
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
     constexpr std::string_view function = "iterum::linalg::DirectSolver::solve";
     check::that(a_ != nullptr, function, "this", "needs compute(A) before solve");
@@ -65,8 +74,9 @@ class DirectSolver {
       return out;
     }
     x = factorization_->solve(b);
+    product(x, work_);
     const double rhs_norm = static_cast<double>(b.norm());
-    const double residual_norm = static_cast<double>((b - product(x)).norm());
+    const double residual_norm = static_cast<double>((b - work_).norm());
     out.counters.matvecs = 1;
     out.residual = rhs_norm > 0 ? residual_norm / rhs_norm : residual_norm;
     out.status = std::isfinite(out.residual) && out.residual <= tolerance_ ? Status::Converged
@@ -90,14 +100,15 @@ class DirectSolver {
   const MatrixType* a_ = nullptr;
   bool factorized_ = false;
   double tolerance_ = std::sqrt(static_cast<double>(Eigen::NumTraits<Scalar>::epsilon()));
+  Vector<Scalar> work_{};  // A x, for the residual
 
-  /// A x for the matrix as the factorization reads it.
-  template <class X>
-  [[nodiscard]] Vector<Scalar> product(const X& x) const {
+  /// out = A x for the matrix as the factorization reads it.
+  void product(const Vector<Scalar>& x, Vector<Scalar>& out) const {
     if constexpr (requires { Factorization::UpLo; }) {
-      return a_->template selfadjointView<static_cast<unsigned int>(Factorization::UpLo)>() * x;
+      out.noalias() =
+          a_->template selfadjointView<static_cast<unsigned int>(Factorization::UpLo)>() * x;
     } else {
-      return *a_ * x;
+      out.noalias() = *a_ * x;
     }
   }
 };
@@ -105,6 +116,9 @@ class DirectSolver {
 /// Dense Cholesky (A SPD).
 template <class Scalar = double>
 using DenseLlt = DirectSolver<Eigen::LLT<Matrix<Scalar>>>;
+/// Dense LU with partial pivoting (A square and invertible, e.g. I + eta A for a monotone A).
+template <class Scalar = double>
+using DenseLu = DirectSolver<Eigen::PartialPivLU<Matrix<Scalar>>>;
 /// Dense LDL^T with pivoting (A symmetric, semidefinite allowed).
 template <class Scalar = double>
 using DenseLdlt = DirectSolver<Eigen::LDLT<Matrix<Scalar>>>;
