@@ -243,6 +243,29 @@ TEST_CASE("Another linear solver gives the same resolvent and the same least-squ
   REQUIRE(by_full.ok());
   REQUIRE((by_full.x - by_partial.x).norm() <= 1e-10 * x0.norm());
 
+  // A symmetric monotone A = B B^T: I + eta A is SPD, so conjugate gradients (through
+  // LinearSolver::solve, warm-started from the incoming tx) gives the same resolvent as the LU.
+  const Eigen::MatrixXd spd = s * s.transpose();
+  using CgDense = iterum::linalg::ConjugateGradient<Eigen::MatrixXd>;
+  const iterum::fixed_point::LinearResolvent<double> spd_lu(spd, 0.7);
+  const iterum::fixed_point::LinearResolvent<double, CgDense> spd_cg(spd, 0.7,
+                                                                     CgDense({.tolerance = 1e-14}));
+  Eigen::VectorXd y_lu(n), y_cg = Eigen::VectorXd::Zero(n);
+  spd_lu.apply(x0, y_lu);
+  spd_cg.apply(x0, y_cg);
+  REQUIRE((y_lu + 0.7 * spd * y_lu - x0).norm() <= 1e-12 * x0.norm());
+  REQUIRE((y_cg - y_lu).norm() <= 1e-11 * y_lu.norm());
+  // linalg::DenseLu as a LinearSolver: its solve certifies the residual.
+  Eigen::MatrixXd shifted = 0.7 * a;
+  shifted.diagonal().array() += 1.0;
+  iterum::linalg::DenseLu<> dense_lu;
+  REQUIRE(dense_lu.compute(shifted) == Status::Converged);
+  Eigen::VectorXd y_solve(n);
+  const iterum::Summary solved = dense_lu.solve(x0, y_solve);
+  REQUIRE(solved.ok());
+  REQUIRE(solved.residual <= 1e-14);
+  REQUIRE((y_solve - y_partial).norm() <= 1e-14 * x0.norm());
+
   // prox::LeastSquares by conjugate gradients (I + gamma A^T A is SPD) and by LDL^T in place of
   // the default Cholesky factorization: the same prox, and the same LASSO solution by DR.
   const Lasso p = make_lasso(30, 60, 7);

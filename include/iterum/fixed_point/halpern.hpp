@@ -157,8 +157,9 @@ constexpr bool check_fixed_point_map() {
 ///         3, [](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
 ///           tx = (-0.5 * x).array() + 1.0;
 ///         });
-///     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(3),
-///                                                 {.tolerance = 1e-10});
+///     const auto r = iterum::fixed_point::halpern(
+///         t, Eigen::VectorXd::Zero(3),
+///         {.tolerance = 1e-10, .restart = iterum::fixed_point::HalpernRestart::Adaptive});
 ///     return r.ok() ? 0 : 1;  // r.x is the fixed point
 ///   }
 /// @endcode

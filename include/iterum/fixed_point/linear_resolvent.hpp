@@ -40,6 +40,9 @@ namespace detail {
 /// initial guess, which iterative solvers use as a warm start). The default,
 /// `linalg::DenseLu<S>`, is Eigen's partial-pivoting LU of I + eta A (which is invertible for
 /// every monotone A); a symmetric A may use `linalg::DenseLlt<S>` or `linalg::ConjugateGradient`.
+/// A solver that exposes its factorization (`solver.factorization().solve(x)`, as
+/// `linalg::DirectSolver` does) is applied through it, skipping the residual product that
+/// `LinearSolver::solve` computes to certify each solve.
 /// The matrix and the solver are shared by copies of the map, so `apply` must not run on two
 /// threads at once. `apply` allocates nothing when the solver does not.
 template <class S, class Solver = linalg::DenseLu<S>>
@@ -82,8 +85,14 @@ class LinearResolvent {
   /// tx = (I + eta A)^{-1} x (tx's incoming value, when sized and finite, is the solver's
   /// initial guess; else 0).
   void apply(const Vector<Scalar>& x, Vector<Scalar>& tx) const {
-    if (tx.size() != x.size() || !tx.allFinite()) tx.setZero(x.size());
-    (void)impl_->solver.solve(x, tx);
+    if constexpr (requires { impl_->solver.factorization().solve(x); }) {
+      // A direct solver (linalg::DirectSolver): solve with its factorization, without the
+      // residual product its `solve` adds to certify (it would double the cost per apply).
+      tx.noalias() = impl_->solver.factorization().solve(x);
+    } else {
+      if (tx.size() != x.size() || !tx.allFinite()) tx.setZero(x.size());
+      (void)impl_->solver.solve(x, tx);
+    }
   }
   /// The solver (e.g. to read a factorization).
   [[nodiscard]] const Solver& solver() const noexcept { return impl_->solver; }

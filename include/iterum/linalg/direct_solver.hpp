@@ -53,14 +53,12 @@ class DirectSolver {
     } else {
       factorized_ = true;
     }
-    work_.resize(a.rows());
     return factorized_ ? Status::Converged : Status::NumericalIssue;
   }
 
   Status compute(MatrixType&&) = delete;
 
-  /// Solves A x = b (x's incoming value is ignored; x is resized when needed). Does not
-  /// allocate when x already has the right size (the residual uses a workspace).
+  /// Solves A x = b (x's incoming value is ignored).
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
     constexpr std::string_view function = "iterum::linalg::DirectSolver::solve";
     check::that(a_ != nullptr, function, "this", "needs compute(A) before solve");
@@ -74,9 +72,8 @@ class DirectSolver {
       return out;
     }
     x = factorization_->solve(b);
-    product(x, work_);
     const double rhs_norm = static_cast<double>(b.norm());
-    const double residual_norm = static_cast<double>((b - work_).norm());
+    const double residual_norm = static_cast<double>((b - product(x)).norm());
     out.counters.matvecs = 1;
     out.residual = rhs_norm > 0 ? residual_norm / rhs_norm : residual_norm;
     out.status = std::isfinite(out.residual) && out.residual <= tolerance_ ? Status::Converged
@@ -100,15 +97,14 @@ class DirectSolver {
   const MatrixType* a_ = nullptr;
   bool factorized_ = false;
   double tolerance_ = std::sqrt(static_cast<double>(Eigen::NumTraits<Scalar>::epsilon()));
-  Vector<Scalar> work_{};  // A x, for the residual
 
-  /// out = A x for the matrix as the factorization reads it.
-  void product(const Vector<Scalar>& x, Vector<Scalar>& out) const {
+  /// A x for the matrix as the factorization reads it.
+  template <class X>
+  [[nodiscard]] Vector<Scalar> product(const X& x) const {
     if constexpr (requires { Factorization::UpLo; }) {
-      out.noalias() =
-          a_->template selfadjointView<static_cast<unsigned int>(Factorization::UpLo)>() * x;
+      return a_->template selfadjointView<static_cast<unsigned int>(Factorization::UpLo)>() * x;
     } else {
-      out.noalias() = *a_ * x;
+      return *a_ * x;
     }
   }
 };

@@ -25,7 +25,10 @@ namespace iterum::prox {
 /// (from `out`'s incoming value as initial guess when it has the right size and is finite, else
 /// from 0: a warm start for iterative solvers). The default, `linalg::DenseLlt<Scalar>`, is Eigen's
 /// Cholesky factorization computed once; `linalg::ConjugateGradient<Matrix<Scalar>>` (with a tight
-/// tolerance) gives the same point without a factorization. The matrix, the solver and a
+/// tolerance) gives the same point without a factorization. A solver that exposes its
+/// factorization (`solver.factorization().solve(r)`, as `linalg::DirectSolver` does) is applied
+/// through it, skipping the residual product that `LinearSolver::solve` computes to certify
+/// each solve. The matrix, the solver and a
 /// workspace are shared by copies, so a copy must not be applied from two threads at once.
 /// Applying allocates nothing when the solver does not.
 template <class Scalar, class Solver = linalg::DenseLlt<Scalar>>
@@ -55,8 +58,14 @@ class LeastSquares {
   }
   void operator()(const Vector<Scalar>& v, Vector<Scalar>& out) const {
     impl_->rhs = v + impl_->shift;
-    if (out.size() != v.size() || !out.allFinite()) out.setZero(v.size());
-    (void)impl_->solver.solve(impl_->rhs, out);
+    if constexpr (requires { impl_->solver.factorization().solve(impl_->rhs); }) {
+      // A direct solver (linalg::DirectSolver): solve with its factorization, without the
+      // residual product its `solve` adds to certify (it would double the cost per apply).
+      out.noalias() = impl_->solver.factorization().solve(impl_->rhs);
+    } else {
+      if (out.size() != v.size() || !out.allFinite()) out.setZero(v.size());
+      (void)impl_->solver.solve(impl_->rhs, out);
+    }
   }
   [[nodiscard]] Index dim() const noexcept { return impl_->shift.size(); }
   /// The solver (e.g. to read a factorization).
