@@ -565,6 +565,12 @@ TEST_CASE("Halpern stops on its budgets and reports non-finite maps", "[fixed_po
   REQUIRE(budget.status == Status::BudgetExhausted);
   REQUIRE(budget.counters.oracle_calls == 10);
   REQUIRE(budget.iterations == 9);
+  // Without max_iterations the budget is max(100000, 10 dim).
+  REQUIRE(HalpernOptions::default_max_iterations(6) == 100000);
+  REQUIRE(HalpernOptions::default_max_iterations(20000) == 200000);
+  const auto default_budget = iterum::fixed_point::halpern(linear_map(q), x0, {.tolerance = 0});
+  REQUIRE(default_budget.status == Status::MaxIterations);
+  REQUIRE(default_budget.iterations == 100000);
 
   // At k = 1 the residual of T = -I is exactly 0 (x_1 = 0).
   const auto converged = iterum::fixed_point::halpern(negate, x0, {.tolerance = 1e-14});

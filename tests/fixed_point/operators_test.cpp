@@ -16,9 +16,11 @@
 #include "iterum/fixed_point/reflection.hpp"
 #include "iterum/linalg/cg.hpp"
 #include "iterum/linalg/direct_solver.hpp"
+#include "iterum/linalg/laplacian.hpp"
 #include "iterum/prox/least_squares.hpp"
 #include "iterum/prox/soft_threshold.hpp"
 #include "support/catch_compat.hpp"
+#include "support/linear_solver_conformance.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -255,7 +257,11 @@ TEST_CASE("Another linear solver gives the same resolvent and the same least-squ
   spd_cg.apply(x0, y_cg);
   REQUIRE((y_lu + 0.7 * spd * y_lu - x0).norm() <= 1e-12 * x0.norm());
   REQUIRE((y_cg - y_lu).norm() <= 1e-11 * y_lu.norm());
-  // linalg::DenseLu as a LinearSolver: its solve certifies the residual.
+  // linalg::DenseLu (the default policy) passes the LinearSolver conformance checks, and its
+  // solve certifies the residual.
+  const Eigen::MatrixXd laplacian(iterum::linalg::laplacian_2d(5, 4));
+  iterum::linalg::DenseLu<> conforming;
+  iterum::test::check_linear_solver(conforming, laplacian, laplacian, 1e-12);
   Eigen::MatrixXd shifted = 0.7 * a;
   shifted.diagonal().array() += 1.0;
   iterum::linalg::DenseLu<> dense_lu;

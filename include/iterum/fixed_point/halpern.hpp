@@ -34,7 +34,8 @@ struct HalpernOptions {
   /// even when reflecting), or the map's certificate with `certificate = Map`.
   double tolerance = 1e-8;
   /// Iteration budget (`MaxIterations` when exhausted); unset means
-  /// `default_max_iterations(T.dim())` = max(10000, 10 dim).
+  /// `default_max_iterations(T.dim())` = max(100000, 10 dim) (100000, the budget of earlier
+  /// versions, up to dimension 10000; then 10 evaluations of T per dimension).
   std::optional<Index> max_iterations{};
   /// Budget on evaluations of T, the initial one included (`BudgetExhausted` when reached);
   /// each iteration costs one. Unset: no budget beyond the iterations.
@@ -70,7 +71,7 @@ struct HalpernOptions {
 
   /// The iteration budget when `max_iterations` is unset, for a map of dimension `dim`.
   [[nodiscard]] static constexpr Index default_max_iterations(Index dim) noexcept {
-    return dim > 1000 ? 10 * dim : Index{10000};
+    return dim > 10000 ? 10 * dim : Index{100000};
   }
 
   /// The method's settings: every field after the control fields.
