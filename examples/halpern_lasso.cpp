@@ -15,8 +15,10 @@
 #include <string>
 
 #include <iterum/core/random.hpp>
+#include <iterum/fixed_point/douglas_rachford.hpp>
 #include <iterum/fixed_point/halpern.hpp>
-#include <iterum/fixed_point/operators.hpp>
+#include <iterum/prox/least_squares.hpp>
+#include <iterum/prox/soft_threshold.hpp>
 
 int main() {
   namespace fp = iterum::fixed_point;
@@ -34,8 +36,8 @@ int main() {
   // T z = z + prox_{gamma g}(2 x - z) - x with x = prox_{gamma f}(z), f the least-squares term
   // (one Cholesky factorization of I + gamma A^T A) and g = lambda ||.||_1 (soft thresholding).
   const double gamma = 1.0;
-  const auto dr = fp::douglas_rachford<double>(n, fp::prox::LeastSquares<double>(a, b, gamma),
-                                               fp::prox::SoftThreshold<double>{gamma * lambda});
+  const auto dr = fp::douglas_rachford<double>(n, iterum::prox::LeastSquares<double>(a, b, gamma),
+                                               iterum::prox::SoftThreshold<double>{gamma * lambda});
   const Eigen::VectorXd z0 = Eigen::VectorXd::Zero(n);
 
   auto report = [&](const char* name, const auto& r) {

@@ -12,7 +12,15 @@
 // reflected Halpern-PDHG, both stopping at a relative KKT error of 1e-8 (evaluated every 10
 // iterations) or after 20000 iterations.
 //
-// Finite-sum case: a 100 x 100 policeman-burglar matrix game (research note P3, smaller),
+// LP primal weight: a sequence of 40 random 50 x 100 LPs (seeds 1000-1039), each solved by
+// restarted reflected Halpern-PDHG (the LP case's configuration) to a relative KKT error of
+// 1e-6 (cap 20000 iterations), with LpPdhg's primal weight w fixed at the default 1 or chosen
+// before each solve by Tsallis-INF (iterum/tuning, unchanged) over a log grid of w, learning
+// from the iterations of each solve. "iterations" is the total over the sequence; the
+// certificate column is the mean per instance.
+//
+// Finite-sum case: a 100 x 100 policeman-burglar matrix game (Nemirovski's game, as in
+// bench/fixed_point/matrix_game_trace.cpp, smaller),
 // extragradient against variance-reduced extragradient and the variance-reduced Halpern
 // methods (vr_halpern Alg. 1 and Alg. 2), all at the steps of the arXiv 2310.02987 script,
 // each stopping when the operator residual (step 1/||A||_2, checked every epoch) is at most
@@ -29,11 +37,17 @@
 #include <vector>
 
 #include <iterum/core/random.hpp>
+#include <iterum/fixed_point/douglas_rachford.hpp>
 #include <iterum/fixed_point/extragradient.hpp>
 #include <iterum/fixed_point/halpern.hpp>
+#include <iterum/fixed_point/lp_pdhg.hpp>
 #include <iterum/fixed_point/matrix_game.hpp>
-#include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
+#include <iterum/prox/least_squares.hpp>
+#include <iterum/prox/soft_threshold.hpp>
+#include <iterum/tuning/sequence.hpp>
+#include <iterum/tuning/tsallis_inf.hpp>
+#include <iterum/tuning/tuner.hpp>
 
 #include "fixed_point/random_lp.hpp"
 #include "tour.hpp"
@@ -126,10 +140,10 @@ std::vector<tour::Method> lasso_methods() {
   for (Eigen::Index j = 0; j < n; j += 25) truth[j] = 1.0 + iterum::random::uniform01(engine);
   const Eigen::VectorXd b = a * truth + 0.01 * iterum::random::normal_vector(engine, m);
   const double lambda = 0.1 * (a.transpose() * b).cwiseAbs().maxCoeff();
-  using Dr =
-      fp::DouglasRachford<double, fp::prox::LeastSquares<double>, fp::prox::SoftThreshold<double>>;
-  auto dr = std::make_shared<const Dr>(n, fp::prox::LeastSquares<double>(a, b, 1.0),
-                                       fp::prox::SoftThreshold<double>{lambda});
+  using Dr = fp::DouglasRachford<double, iterum::prox::LeastSquares<double>,
+                                 iterum::prox::SoftThreshold<double>>;
+  auto dr = std::make_shared<const Dr>(n, iterum::prox::LeastSquares<double>(a, b, 1.0),
+                                       iterum::prox::SoftThreshold<double>{lambda});
   return methods_for(dr, Eigen::VectorXd::Zero(n), 1.0, "Douglas-Rachford (KM, theta = 1)", true);
 }
 
@@ -220,10 +234,52 @@ std::vector<tour::Method> lp_methods() {
   return methods;
 }
 
+/// The tour's LP sequence: 40 random 50 x 100 LPs.
+std::vector<tour::Method> lp_weight_methods() {
+  auto lps = std::make_shared<std::vector<bench::RandomLp>>();
+  for (std::uint64_t i = 0; i < 40; ++i) lps->push_back(bench::random_lp(50, 100, 1000 + i));
+  const auto count = static_cast<iterum::Index>(lps->size());
+  auto solve = [lps](iterum::Index i, double w) {
+    const auto& lp = (*lps)[static_cast<std::size_t>(i)];
+    const fp::LpPdhg<double> t(lp.a, lp.b, lp.c, {.primal_weight = w});
+    return fp::halpern(t, {.tolerance = 1e-6,
+                           .max_iterations = 20000,
+                           .restart = fp::HalpernRestart::Cupdlpx,
+                           .reflect = true,
+                           .certificate = fp::HalpernCertificate::Map,
+                           .certificate_every = 10});
+  };
+  auto outcome = [](const iterum::tuning::SequenceReport& r) {
+    return tour::Outcome{static_cast<long>(r.total()), r.mean(), true};
+  };
+  // Log grids of w: 2^-3 .. 2^3 (centred on the default), and 2^-5 .. 2^1.
+  auto powers = [](int lo, int hi) {
+    std::vector<double> grid;
+    for (int k = lo; k <= hi; ++k) grid.push_back(std::ldexp(1.0, k));
+    return grid;
+  };
+  std::vector<tour::Method> methods;
+  methods.push_back({"w = 1 (default)", [=] {
+                       iterum::tuning::Fixed fixed(1.0);
+                       return outcome(iterum::tuning::run_sequence(fixed, count, solve));
+                     }});
+  methods.push_back({"Tsallis-INF, w in 2^-3..2^3", [=] {
+                       iterum::tuning::TsallisInf tuner(powers(-3, 3), {.seed = 1});
+                       return outcome(iterum::tuning::run_sequence(tuner, count, solve));
+                     }});
+  methods.push_back({"Tsallis-INF, w in 2^-5..2^1", [=] {
+                       iterum::tuning::TsallisInf tuner(powers(-5, 1), {.seed = 1});
+                       return outcome(iterum::tuning::run_sequence(tuner, count, solve));
+                     }});
+  return methods;
+}
+
 const tour::Register lasso{{"fixed_point", "DR LASSO 150x400", [] { return lasso_methods(); }, 20}};
 const tour::Register rotation{
     {"fixed_point", "rotation 60", [] { return rotation_methods(); }, 20}};
 const tour::Register lp{{"fixed_point", "LP 50x100 (KKT 1e-8)", [] { return lp_methods(); }, 10}};
+const tour::Register lp_weight{
+    {"fixed_point", "LP primal weight x40 (KKT 1e-6)", [] { return lp_weight_methods(); }, 1}};
 
 const tour::Register matrix_game{
     {"fixed_point", "matrix game 100x100", [] { return matrix_game_methods(); }, 10}};

@@ -4,7 +4,7 @@
 // 1e-8 (PDLP's criterion, LpPdhg::kkt) or an iteration cap. The KKT error is evaluated every
 // 10 iterations for every method (so "iterations to 1e-8" has a resolution of 10).
 //
-// Instances: random feasible, bounded LPs (bench/fixed_point/random_lp.hpp; research note P6),
+// Instances: random feasible, bounded LPs (bench/fixed_point/random_lp.hpp),
 // 50 x 100 (seed 1, cap 20000 iterations) and 200 x 400 (seed 2, cap 40000). Prints a table
 // and writes the traces (every 10 iterations, thinned to at most ~250 rows per method) to
 // bench/plots/halpern_lp.csv with the columns
@@ -12,15 +12,23 @@
 // (residual = relative KKT error; epochs = oracle_calls, the map being deterministic).
 // With --anchors it also compares the restart anchors (T z against z, and the single-rule
 // adaptive restart) over seeds 1-5 of both sizes, cap 100000 (a few minutes).
+// With --primal-weight it tunes LpPdhg's primal weight w (tau = s / w, sigma = s w; PDLP,
+// arXiv 2106.04756, Sec. 3.3) instead: the iterations of restarted reflected Halpern-PDHG
+// (cuPDLPx rules, KKT every 10) to relative KKT 1e-6 (cap 20000) of every w = 2^k, k = -6..6,
+// on 60 random 50 x 100 LPs (seeds 1000-1059), then Tsallis-INF (iterum/tuning) replayed on
+// that cost table over several log grids of w and tuner seeds 1-21, for the first 40 and all
+// 60 instances: totals of the default w = 1, of the best fixed w in hindsight, and the median
+// (min, max) total of the tuner (about 20 s).
 //
 //   cmake --preset bench && cmake --build --preset bench -j2 --target halpern_lp_trace
-//   build/bench/bench/halpern_lp_trace [--csv FILE] [--no-csv] [--anchors]
+//   build/bench/bench/halpern_lp_trace [--csv FILE] [--no-csv] [--anchors] [--primal-weight]
 //   /usr/bin/python3 bench/plots/plot_traces.py bench/plots/halpern_lp.csv
 //   bench/plots/halpern_lp.png
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -30,7 +38,9 @@
 #include <vector>
 
 #include <iterum/fixed_point/halpern.hpp>
-#include <iterum/fixed_point/operators.hpp>
+#include <iterum/fixed_point/lp_pdhg.hpp>
+#include <iterum/tuning/sequence.hpp>
+#include <iterum/tuning/tsallis_inf.hpp>
 
 #include "fixed_point/random_lp.hpp"
 
@@ -208,11 +218,70 @@ void compare_anchors(Problem size) {
               static_cast<double>(total_iterate) / static_cast<double>(total_map));
 }
 
+/// The primal-weight study of --primal-weight (see the file comment).
+void tune_primal_weight() {
+  const iterum::Index instances = 60;
+  std::vector<double> grid;
+  for (int k = -6; k <= 6; ++k) grid.push_back(std::ldexp(1.0, k));
+  iterum::tuning::CostTable table(grid, instances);
+  for (iterum::Index i = 0; i < instances; ++i) {
+    const auto lp = bench::random_lp(50, 100, 1000 + static_cast<std::uint64_t>(i));
+    for (iterum::Index arm = 0; arm < table.arms(); ++arm) {
+      const Map t(lp.a, lp.b, lp.c, {.primal_weight = grid[static_cast<std::size_t>(arm)]});
+      const auto r = fp::halpern(t, {.tolerance = 1e-6,
+                                     .max_iterations = 20000,
+                                     .restart = fp::HalpernRestart::Cupdlpx,
+                                     .reflect = true,
+                                     .certificate = fp::HalpernCertificate::Map,
+                                     .certificate_every = every});
+      table.at(i, arm) = static_cast<double>(r.iterations);
+    }
+  }
+  std::printf("\nprimal weight w, 60 LPs 50x100 (seeds 1000-1059): iterations to KKT 1e-6\n");
+  const Eigen::VectorXd totals = table.fixed_totals();
+  for (std::size_t a = 0; a < grid.size(); ++a) {
+    std::printf("  w = 2^%-3d total %8.0f  (first 40: %8.0f)\n", static_cast<int>(a) - 6,
+                totals[static_cast<Eigen::Index>(a)],
+                table.fixed_totals(40)[static_cast<Eigen::Index>(a)]);
+  }
+  // Each log grid as {lowest k, highest k, step}.
+  const int grids[][3] = {{-3, 3, 1}, {-5, 1, 1}, {-4, 2, 1}, {-6, 6, 2}, {-6, 6, 1}};
+  for (const iterum::Index horizon : {iterum::Index{40}, instances}) {
+    // A replay over the first `horizon` instances.
+    iterum::tuning::CostTable head(grid, horizon);
+    for (iterum::Index i = 0; i < horizon; ++i)
+      for (iterum::Index a = 0; a < table.arms(); ++a) head.at(i, a) = table.at(i, a);
+    const Eigen::VectorXd head_totals = head.fixed_totals();
+    std::printf("\n  first %ld instances: default w = 1 total %.0f\n", static_cast<long>(horizon),
+                head_totals[6]);
+    for (const auto& g : grids) {
+      std::vector<double> arms;
+      double best = 1e300;
+      for (int k = g[0]; k <= g[1]; k += g[2]) {
+        arms.push_back(std::ldexp(1.0, k));
+        best = std::min(best, head_totals[k + 6]);
+      }
+      std::vector<double> tuned;
+      for (std::uint64_t seed = 1; seed <= 21; ++seed) {
+        iterum::tuning::TsallisInf tuner(arms, {.seed = seed});
+        tuned.push_back(head.replay(tuner).total());
+      }
+      std::sort(tuned.begin(), tuned.end());
+      std::printf(
+          "  grid 2^%d..2^%d step %d (%zu arms): best fixed %.0f; Tsallis-INF median %.0f (min "
+          "%.0f, max %.0f), default / median %.2f\n",
+          g[0], g[1], g[2], arms.size(), best, tuned[10], tuned.front(), tuned.back(),
+          head_totals[6] / tuned[10]);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string csv = std::string(ITERUM_PLOTS_DIR) + "/halpern_lp.csv";
   bool anchors = false;
+  bool primal_weight = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--csv" && i + 1 < argc) {
@@ -221,10 +290,17 @@ int main(int argc, char** argv) {
       csv.clear();
     } else if (arg == "--anchors") {
       anchors = true;
+    } else if (arg == "--primal-weight") {
+      primal_weight = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--csv FILE] [--no-csv] [--anchors]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--csv FILE] [--no-csv] [--anchors] [--primal-weight]\n",
+                   argv[0]);
       return 2;
     }
+  }
+  if (primal_weight) {
+    tune_primal_weight();
+    return 0;
   }
   const std::vector<Problem> problems{{50, 100, 1, 20000}, {200, 400, 2, 40000}};
   std::ofstream out;

@@ -1,7 +1,7 @@
 #pragma once
 
-// Random feasible and bounded standard-form LPs, min c^T x subject to A x = b, x >= 0, as in
-// shared/research/halpern.md, problem P6: A has standard normal entries, b = A x_feas with
+// Random feasible and bounded standard-form LPs, min c^T x subject to A x = b, x >= 0: A has
+// standard normal entries, b = A x_feas with
 // x_feas uniform in [0, 1) (so the LP is feasible), and c = A^T y + s with y standard normal
 // and s uniform in [0, 1) (so (y, s) is dual feasible and the LP is bounded). Every draw comes
 // from SplitMix64(seed) in that order (A row by row, x_feas, y, s), so the instances are the

@@ -13,7 +13,9 @@
 #include "iterum/core/random.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
-#include "iterum/fixed_point/operators.hpp"
+#include "iterum/fixed_point/callable_map.hpp"
+#include "iterum/fixed_point/linear_resolvent.hpp"
+#include "iterum/prox/box.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
@@ -23,6 +25,7 @@ using iterum::Status;
 using iterum::fixed_point::HalpernAnchoring;
 using iterum::fixed_point::HalpernCertificate;
 using iterum::fixed_point::HalpernOptions;
+using iterum::fixed_point::HalpernParams;
 using iterum::fixed_point::HalpernRestart;
 using iterum::fixed_point::HalpernRestartAnchor;
 using iterum::test::invalid_argument_message;
@@ -79,8 +82,8 @@ void check_projection(const T& t, const Eigen::VectorXd& x0, const Eigen::Vector
     const auto r = iterum::fixed_point::halpern(t, x0,
                                                 {.tolerance = 0,
                                                  .max_iterations = 300,
-                                                 .reflect = reflect,
-                                                 .monitor = {.record_history = true}});
+                                                 .monitor = {.record_history = true},
+                                                 .reflect = reflect});
     INFO("reflect " << reflect);
     // Reflected Halpern on a firmly nonexpansive T halves the constant: D/(k+1).
     REQUIRE(max_efficiency(r.history, d, reflect ? 1.0 : 2.0) <= 1.0 + 1e-12);
@@ -144,7 +147,7 @@ TEST_CASE("Halpern's efficiency ratio never exceeds 1 on random orthogonal maps"
     // Halpern converges to the projection of its anchor onto Fix T.
     REQUIRE((r.x - x_star).norm() <= 0.05 * d);
   }
-  // The bound is nearly attained (research note P1: 0.66-0.86), so the check above has teeth.
+  // The bound is nearly attained (ratios 0.66-0.86 on such maps), so the check above has teeth.
   REQUIRE(worst_seen > 0.5);
 }
 
@@ -155,7 +158,7 @@ TEST_CASE("Halpern's efficiency ratio never exceeds 1 on projections", "[fixed_p
 
   SECTION("onto a box") {
     const iterum::prox::Box<double> box{Eigen::VectorXd::Constant(n, -1.0),
-                                                     Eigen::VectorXd::Constant(n, 0.5)};
+                                        Eigen::VectorXd::Constant(n, 0.5)};
     check_projection(iterum::fixed_point::proximal_map<double>(n, box), x0,
                      x0.cwiseMax(-1.0).cwiseMin(0.5));
   }
@@ -215,7 +218,7 @@ TEST_CASE("Adaptive restarts keep the bound between anchors and converge linearl
                                  .restart_anchor = anchor};
     // Run the method on the driver directly to see every state: between restarts,
     // ||x_k - T x_k|| <= 2 ||a - x*|| / (j + 1) with a the anchor and j the steps since it.
-    const iterum::fixed_point::HalpernMethod<double> method(options);
+    const iterum::fixed_point::HalpernMethod<double> method(options.params());
     double worst = 0;
     Index restarts_seen = 0;
     double previous_anchor_residual = (x0 - m * x0).norm();
@@ -273,9 +276,9 @@ double max_ohm_ratio(const T& t, const Eigen::VectorXd& x0, const Eigen::VectorX
   const auto r = iterum::fixed_point::halpern(t, x0,
                                               {.tolerance = 0,
                                                .max_iterations = iterations,
+                                               .monitor = {.record_history = true},
                                                .anchoring = HalpernAnchoring::Contractive,
-                                               .contraction = c,
-                                               .monitor = {.record_history = true}});
+                                               .contraction = c});
   const double d = (x0 - x_star).norm();
   double worst = 0;
   for (std::size_t n = 0; n < r.history.size(); ++n) {
@@ -301,9 +304,9 @@ TEST_CASE("The contractive schedule (Park & Ryu's OHM) meets its tight bound",
       const auto r = iterum::fixed_point::halpern(t, x0,
                                                   {.tolerance = 0,
                                                    .max_iterations = 250,
+                                                   .monitor = {.record_history = true},
                                                    .anchoring = HalpernAnchoring::Contractive,
-                                                   .contraction = c,
-                                                   .monitor = {.record_history = true}});
+                                                   .contraction = c});
       INFO("c = " << c);
       // 250 steps keep ||x_n|| ~ c^n above 1e-150, where Eigen's norm() (no rescaling) would
       // underflow to 0.
@@ -431,14 +434,14 @@ TEST_CASE("Restart rules fire exactly when predicted", "[fixed_point][halpern][r
     // (Anchored at the iterate: at T x = 0 the run would be over after the first restart.)
     const auto t = linear_map(Eigen::MatrixXd::Zero(n, n));
     for (const auto rule : {HalpernRestart::Adaptive, HalpernRestart::Cupdlpx}) {
-      const HalpernOptions every{.restart = rule,
-                                 .restart_decay = 0.3,
-                                 .restart_necessary_decay = 0,
-                                 .restart_artificial_fraction = 2,
-                                 .restart_anchor = HalpernRestartAnchor::Iterate};
+      const HalpernParams every{.restart = rule,
+                                .restart_decay = 0.3,
+                                .restart_necessary_decay = 0,
+                                .restart_artificial_fraction = 2,
+                                .restart_anchor = HalpernRestartAnchor::Iterate};
       REQUIRE(restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(every), x0, 20) ==
               std::vector<Index>{3, 6, 9, 12, 15, 18});
-      HalpernOptions second = every;
+      HalpernParams second = every;
       second.restart_check_every = 2;
       REQUIRE(restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(second), x0, 20) ==
               std::vector<Index>{4, 8, 12, 16});
@@ -464,14 +467,14 @@ TEST_CASE("Restart rules fire exactly when predicted", "[fixed_point][halpern][r
     }
     INFO("h1/h0 " << h[1] / h[0] << ", h2/h0 " << h[2] / h[0]);
     REQUIRE(predicted == 2);
-    const HalpernOptions rules{.restart = HalpernRestart::Cupdlpx,
-                               .restart_necessary_decay = 0.5,
-                               .restart_artificial_fraction = 2};
+    const HalpernParams rules{.restart = HalpernRestart::Cupdlpx,
+                              .restart_necessary_decay = 0.5,
+                              .restart_artificial_fraction = 2};
     const auto at = restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(rules),
                                        Eigen::VectorXd(start), 3);
     REQUIRE(at == std::vector<Index>{predicted});
     // Without the necessary rule nothing happens at that iteration.
-    HalpernOptions off = rules;
+    HalpernParams off = rules;
     off.restart_necessary_decay = 0;
     REQUIRE(restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(off),
                                Eigen::VectorXd(start), 3)
@@ -492,9 +495,9 @@ TEST_CASE("Restart rules fire exactly when predicted", "[fixed_point][halpern][r
         }
       }
       for (const auto anchor : {HalpernRestartAnchor::Iterate, HalpernRestartAnchor::MapOutput}) {
-        const HalpernOptions rules{.restart = HalpernRestart::Cupdlpx,
-                                   .restart_check_every = every,
-                                   .restart_anchor = anchor};
+        const HalpernParams rules{.restart = HalpernRestart::Cupdlpx,
+                                  .restart_check_every = every,
+                                  .restart_anchor = anchor};
         INFO("every " << every);
         REQUIRE(restart_iterations(t, iterum::fixed_point::HalpernMethod<double>(rules), x0, 200) ==
                 expected);
@@ -562,6 +565,12 @@ TEST_CASE("Halpern stops on its budgets and reports non-finite maps", "[fixed_po
   REQUIRE(budget.status == Status::BudgetExhausted);
   REQUIRE(budget.counters.oracle_calls == 10);
   REQUIRE(budget.iterations == 9);
+  // Without max_iterations the budget is max(100000, 10 dim).
+  REQUIRE(HalpernOptions::default_max_iterations(6) == 100000);
+  REQUIRE(HalpernOptions::default_max_iterations(20000) == 200000);
+  const auto default_budget = iterum::fixed_point::halpern(linear_map(q), x0, {.tolerance = 0});
+  REQUIRE(default_budget.status == Status::MaxIterations);
+  REQUIRE(default_budget.iterations == 100000);
 
   // At k = 1 the residual of T = -I is exactly 0 (x_1 = 0).
   const auto converged = iterum::fixed_point::halpern(negate, x0, {.tolerance = 1e-14});

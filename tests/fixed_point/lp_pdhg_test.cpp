@@ -1,6 +1,7 @@
 // PDHG for standard-form LPs, run by Halpern, against SciPy/HiGHS solutions recorded by
 // bench/peers/lp_highs.py in tests/fixed_point/fixtures/lp_highs.txt, and its infeasible twin.
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -9,10 +10,15 @@
 #include <vector>
 
 #include "iterum/fixed_point/halpern.hpp"
-#include "iterum/fixed_point/operators.hpp"
+#include "iterum/fixed_point/lp_pdhg.hpp"
+#include "iterum/tuning/sequence.hpp"
+#include "iterum/tuning/tsallis_inf.hpp"
+#include "iterum/tuning/tuner.hpp"
 #include "support/catch_compat.hpp"
 #include "support/splitmix.hpp"
 #include "support/throws.hpp"
+
+#include "../../bench/fixed_point/random_lp.hpp"
 
 using iterum::Index;
 using iterum::Status;
@@ -246,13 +252,116 @@ TEST_CASE("LpPdhg rejects bad input with exact messages", "[fixed_point][pdhg][e
           "iterum::fixed_point::LpPdhg: argument 'b' must have as many entries as A has "
           "rows (2) (got 3)");
   REQUIRE(iterum::test::invalid_argument_message([&] {
-            (void)iterum::fixed_point::LpPdhg<double>(a, Eigen::VectorXd::Ones(2),
-                                                      Eigen::VectorXd::Ones(3), 1.0);
+            (void)iterum::fixed_point::LpPdhg<double>(
+                a, Eigen::VectorXd::Ones(2), Eigen::VectorXd::Ones(3), {.step_fraction = 1.0});
           }) == "iterum::fixed_point::LpPdhg: argument 'step_fraction' must lie in (0, 1) (got 1)");
   const iterum::fixed_point::LpPdhg<double> t(a, Eigen::VectorXd::Ones(2),
                                               Eigen::VectorXd::Ones(3));
   REQUIRE(iterum::test::invalid_argument_message([&] { (void)t.kkt(Eigen::VectorXd::Ones(4)); }) ==
           "iterum::fixed_point::LpPdhg::kkt: argument 'z' must have n + m entries (5) (got 4)");
+}
+
+TEST_CASE("LpPdhg's primal weight: tau = s / w, sigma = s w, the same fixed points",
+          "[fixed_point][pdhg][primal_weight]") {
+  for_each_fixture_lp([](const HighsRecord& rec, const Lp& lp, const auto& t) {
+    // The default weight 1 is tau = sigma = 0.9 / ||A||_2.
+    REQUIRE(t.params().primal_weight == 1.0);
+    REQUIRE(t.tau() == t.sigma());
+    REQUIRE(std::abs(t.tau() * lp.a.jacobiSvd().singularValues()[0] - 0.9) <= 1e-14);
+    Eigen::VectorXd z(t.dim());
+    z << rec.x, rec.y;
+    for (const double w : {0.25, 4.0}) {
+      const iterum::fixed_point::LpPdhg<double> weighted(lp.a, lp.b, lp.c, {.primal_weight = w});
+      INFO("w = " << w);
+      REQUIRE(std::abs(weighted.tau() - t.tau() / w) <= 1e-15 * t.tau() / w);
+      REQUIRE(std::abs(weighted.sigma() - t.sigma() * w) <= 1e-15 * t.sigma() * w);
+      REQUIRE(std::abs(weighted.tau() * weighted.sigma() - t.tau() * t.sigma()) <=
+              1e-15 * t.tau() * t.sigma());
+      // HiGHS's optimum is a fixed point for every weight ...
+      Eigen::VectorXd tz(t.dim());
+      weighted.apply(z, tz);
+      REQUIRE((z - tz).norm() <= 1e-12 * z.norm());
+      // ... while the map differs away from it: one step from 0 moves x by tau c-: x+ = max(0,
+      // -tau c), and y by sigma (b - A (2 x+)).
+      const Eigen::VectorXd zero = Eigen::VectorXd::Zero(t.dim());
+      Eigen::VectorXd from_zero(t.dim());
+      weighted.apply(zero, from_zero);
+      const Eigen::VectorXd x_plus = (-weighted.tau() * lp.c).cwiseMax(0.0);
+      REQUIRE((from_zero.head(rec.n) - x_plus).norm() <= 1e-15 * (1 + x_plus.norm()));
+      const Eigen::VectorXd y_plus = weighted.sigma() * (lp.b - lp.a * (2 * x_plus));
+      REQUIRE((from_zero.tail(rec.m) - y_plus).norm() <= 1e-13 * y_plus.norm());
+    }
+  });
+  const Eigen::MatrixXd a = Eigen::MatrixXd::Ones(2, 3);
+  REQUIRE(iterum::test::invalid_argument_message([&] {
+            (void)iterum::fixed_point::LpPdhg<double>(
+                a, Eigen::VectorXd::Ones(2), Eigen::VectorXd::Ones(3), {.primal_weight = 0.0});
+          }) == "iterum::fixed_point::LpPdhg: argument 'primal_weight' must be positive (got 0)");
+}
+
+namespace {
+
+/// Iterations of restarted reflected Halpern-PDHG (cuPDLPx restarts, KKT every 10 iterations,
+/// the tour's configuration) to a relative KKT error of 1e-6, with primal weight w.
+iterum::fixed_point::HalpernResult<double> solve_random_lp(const bench::RandomLp& lp, double w) {
+  const iterum::fixed_point::LpPdhg<double> t(lp.a, lp.b, lp.c, {.primal_weight = w});
+  return iterum::fixed_point::halpern(t, {.tolerance = 1e-6,
+                                          .max_iterations = 20000,
+                                          .restart = HalpernRestart::Cupdlpx,
+                                          .reflect = true,
+                                          .certificate = HalpernCertificate::Map,
+                                          .certificate_every = 10});
+}
+
+}  // namespace
+
+TEST_CASE("Tsallis-INF tunes LpPdhg's primal weight over a sequence of random LPs",
+          "[fixed_point][pdhg][tuning]") {
+  namespace tuning = iterum::tuning;
+  const Index instances = 16;
+  std::vector<bench::RandomLp> lps;
+  for (Index i = 0; i < instances; ++i) {
+    lps.push_back(bench::random_lp(20, 40, 1000 + static_cast<std::uint64_t>(i)));
+  }
+  const std::vector<double> grid{1.0 / 64, 1.0 / 16, 1.0 / 4, 1.0, 4.0, 16.0, 64.0};
+  // Every fixed weight on every instance.
+  tuning::CostTable table(grid, instances);
+  for (Index i = 0; i < instances; ++i) {
+    for (Index arm = 0; arm < table.arms(); ++arm) {
+      const auto r =
+          solve_random_lp(lps[static_cast<std::size_t>(i)], grid[static_cast<std::size_t>(arm)]);
+      table.at(i, arm) = static_cast<double>(r.iterations);
+    }
+  }
+  const Eigen::VectorXd totals = table.fixed_totals();
+  const double default_total = totals[3];  // w = 1
+  INFO("fixed totals " << totals.transpose());
+  // The weight matters on these LPs: the best fixed weight saves a third of the default's
+  // iterations.
+  REQUIRE(table.best_fixed_total() < 0.67 * default_total);
+
+  // The live sequence: the tuner proposes w before each solve and sees its iterations.
+  auto live = [&](std::uint64_t seed) {
+    tuning::TsallisInf tuner(grid, {.seed = seed});
+    return tuning::run_sequence(tuner, instances, [&](Index i, double w) {
+      return solve_random_lp(lps[static_cast<std::size_t>(i)], w);
+    });
+  };
+  const auto report = live(1);
+  INFO("tuner total " << report.total() << ", default " << default_total << ", worst "
+                      << totals.maxCoeff());
+  REQUIRE(report.costs.size() == static_cast<std::size_t>(instances));
+  // Each live cost is the table's cost of the proposed weight (the solves are deterministic).
+  for (Index i = 0; i < instances; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    REQUIRE(report.costs[k] == table.cost(i, report.values[k]));
+  }
+  REQUIRE(report.total() < totals.maxCoeff());
+  REQUIRE(report.total() < 0.5 * (totals.maxCoeff() + table.best_fixed_total()));
+  // Reproducible for a seed.
+  const auto again = live(1);
+  REQUIRE(again.values == report.values);
+  REQUIRE(again.costs == report.costs);
 }
 
 #ifdef EIGEN_RUNTIME_NO_MALLOC

@@ -1,4 +1,5 @@
-#include "iterum/fixed_point/operators.hpp"
+// The fixed-point map building blocks (callable_map, linear_resolvent, reflection,
+// forward_backward, douglas_rachford) run by Halpern, against independent references.
 
 #include <Eigen/LU>
 #include <Eigen/QR>
@@ -7,8 +8,19 @@
 #include <vector>
 
 #include "iterum/core/random.hpp"
+#include "iterum/fixed_point/callable_map.hpp"
+#include "iterum/fixed_point/douglas_rachford.hpp"
+#include "iterum/fixed_point/forward_backward.hpp"
 #include "iterum/fixed_point/halpern.hpp"
+#include "iterum/fixed_point/linear_resolvent.hpp"
+#include "iterum/fixed_point/reflection.hpp"
+#include "iterum/linalg/cg.hpp"
+#include "iterum/linalg/direct_solver.hpp"
+#include "iterum/linalg/laplacian.hpp"
+#include "iterum/prox/least_squares.hpp"
+#include "iterum/prox/soft_threshold.hpp"
 #include "support/catch_compat.hpp"
+#include "support/linear_solver_conformance.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -99,8 +111,8 @@ TEST_CASE("Douglas-Rachford LASSO by Halpern matches coordinate descent",
     const auto r = iterum::fixed_point::halpern(dr, z0,
                                                 {.tolerance = 0,
                                                  .max_iterations = 1000,
-                                                 .reflect = reflect,
-                                                 .monitor = {.record_history = true}});
+                                                 .monitor = {.record_history = true},
+                                                 .reflect = reflect});
     double worst = 0;
     for (std::size_t k = 1; k < r.history.size(); ++k) {
       worst = std::max(worst, static_cast<double>(k + 1) * r.history[k] / ((reflect ? 1 : 2) * d));
@@ -154,8 +166,8 @@ TEST_CASE("Forward-backward LASSO by restarted Halpern matches coordinate descen
   REQUIRE((r.x - reference).norm() <= 1e-8 * reference.norm());
 
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::fixed_point::ForwardBackward<
-                double, decltype(grad), iterum::prox::SoftThreshold<double>>(
+            (void)iterum::fixed_point::ForwardBackward<double, decltype(grad),
+                                                       iterum::prox::SoftThreshold<double>>(
                 40, grad, {0.1}, 2.5, 1.0);
           }) ==
           "iterum::fixed_point::ForwardBackward: argument 'gamma' must lie in (0, 2) (got "
@@ -205,6 +217,99 @@ TEST_CASE("Halpern on a linear resolvent converges to the projection onto the nu
             (void)iterum::fixed_point::make_map<double>(
                 0, [](const Eigen::VectorXd&, Eigen::VectorXd&) {});
           }) == "iterum::fixed_point::make_map: argument 'dim' must not be empty (got size 0)");
+}
+
+TEST_CASE("Another linear solver gives the same resolvent and the same least-squares prox",
+          "[fixed_point][operators][solver]") {
+  // LinearResolvent with a full-pivoting LU in place of the default partial-pivoting LU.
+  const Index n = 9;
+  const Eigen::MatrixXd s = iterum::test::normal_matrix(n, n, 3);
+  const Eigen::MatrixXd a = s - s.transpose();
+  auto engine = iterum::make_engine(4);
+  const Eigen::VectorXd x0 = iterum::random::normal_vector(engine, n);
+  using FullLu = iterum::linalg::DirectSolver<Eigen::FullPivLU<Eigen::MatrixXd>>;
+  const iterum::fixed_point::LinearResolvent<double> partial(a, 0.7);
+  const iterum::fixed_point::LinearResolvent<double, FullLu> full(a, 0.7);
+  Eigen::VectorXd y_partial(n), y_full(n);
+  partial.apply(x0, y_partial);
+  full.apply(x0, y_full);
+  REQUIRE((y_full + 0.7 * a * y_full - x0).norm() <= 1e-12 * x0.norm());
+  REQUIRE((y_full - y_partial).norm() <= 1e-13 * x0.norm());
+  const iterum::fixed_point::HalpernOptions options{.tolerance = 1e-12,
+                                                    .max_iterations = 5000,
+                                                    .restart = HalpernRestart::Adaptive,
+                                                    .reflect = true};
+  const auto by_partial = iterum::fixed_point::halpern(partial, x0, options);
+  const auto by_full = iterum::fixed_point::halpern(full, x0, options);
+  REQUIRE(by_partial.ok());
+  REQUIRE(by_full.ok());
+  REQUIRE((by_full.x - by_partial.x).norm() <= 1e-10 * x0.norm());
+
+  // A symmetric monotone A = B B^T: I + eta A is SPD, so conjugate gradients (through
+  // LinearSolver::solve, warm-started from the incoming tx) gives the same resolvent as the LU.
+  const Eigen::MatrixXd spd = s * s.transpose();
+  using CgDense = iterum::linalg::ConjugateGradient<Eigen::MatrixXd>;
+  const iterum::fixed_point::LinearResolvent<double> spd_lu(spd, 0.7);
+  const iterum::fixed_point::LinearResolvent<double, CgDense> spd_cg(spd, 0.7,
+                                                                     CgDense({.tolerance = 1e-14}));
+  Eigen::VectorXd y_lu(n), y_cg = Eigen::VectorXd::Zero(n);
+  spd_lu.apply(x0, y_lu);
+  spd_cg.apply(x0, y_cg);
+  REQUIRE((y_lu + 0.7 * spd * y_lu - x0).norm() <= 1e-12 * x0.norm());
+  REQUIRE((y_cg - y_lu).norm() <= 1e-11 * y_lu.norm());
+  // linalg::DenseLu (the default policy) passes the LinearSolver conformance checks, and its
+  // solve certifies the residual.
+  const Eigen::MatrixXd laplacian(iterum::linalg::laplacian_2d(5, 4));
+  iterum::linalg::DenseLu<> conforming;
+  iterum::test::check_linear_solver(conforming, laplacian, laplacian, 1e-12);
+  Eigen::MatrixXd shifted = 0.7 * a;
+  shifted.diagonal().array() += 1.0;
+  iterum::linalg::DenseLu<> dense_lu;
+  REQUIRE(dense_lu.compute(shifted) == Status::Converged);
+  Eigen::VectorXd y_solve(n);
+  const iterum::Summary solved = dense_lu.solve(x0, y_solve);
+  REQUIRE(solved.ok());
+  REQUIRE(solved.residual <= 1e-14);
+  REQUIRE((y_solve - y_partial).norm() <= 1e-14 * x0.norm());
+
+  // prox::LeastSquares by conjugate gradients (I + gamma A^T A is SPD) and by LDL^T in place of
+  // the default Cholesky factorization: the same prox, and the same LASSO solution by DR.
+  const Lasso p = make_lasso(30, 60, 7);
+  const Eigen::VectorXd reference = coordinate_descent(p);
+  using Cg = iterum::linalg::ConjugateGradient<Eigen::MatrixXd>;
+  const iterum::prox::LeastSquares<double> llt(p.a, p.b, 1.0);
+  const iterum::prox::LeastSquares<double, Cg> cg(p.a, p.b, 1.0, Cg({.tolerance = 1e-14}));
+  const iterum::prox::LeastSquares<double, iterum::linalg::DenseLdlt<double>> ldlt(p.a, p.b, 1.0);
+  const Eigen::VectorXd v = iterum::random::normal_vector(engine, 60);
+  Eigen::VectorXd by_llt = Eigen::VectorXd::Zero(60);
+  Eigen::VectorXd by_cg = Eigen::VectorXd::Zero(60);
+  Eigen::VectorXd by_ldlt = Eigen::VectorXd::Zero(60);
+  llt(v, by_llt);
+  cg(v, by_cg);
+  ldlt(v, by_ldlt);
+  // The prox solves (I + A^T A) u = v + A^T b.
+  const Eigen::VectorXd rhs = v + p.a.transpose() * p.b;
+  REQUIRE((by_llt + p.a.transpose() * (p.a * by_llt) - rhs).norm() <= 1e-12 * rhs.norm());
+  REQUIRE((by_cg - by_llt).norm() <= 1e-12 * by_llt.norm());
+  REQUIRE((by_ldlt - by_llt).norm() <= 1e-13 * by_llt.norm());
+  using Soft = iterum::prox::SoftThreshold<double>;
+  auto lasso_by = [&](const auto& prox_f) {
+    const auto dr = iterum::fixed_point::douglas_rachford<double>(60, prox_f, Soft{p.lambda});
+    const auto r = iterum::fixed_point::halpern(dr, Eigen::VectorXd::Zero(60),
+                                                {.tolerance = 1e-10,
+                                                 .max_iterations = 1000,
+                                                 .restart = HalpernRestart::Adaptive,
+                                                 .reflect = true});
+    REQUIRE(r.ok());
+    Eigen::VectorXd x(60);
+    dr.shadow(r.x, x);
+    return x;
+  };
+  const Eigen::VectorXd x_llt = lasso_by(llt);
+  const Eigen::VectorXd x_cg = lasso_by(cg);
+  REQUIRE((x_llt - reference).norm() <= 1e-8 * reference.norm());
+  REQUIRE((x_cg - reference).norm() <= 1e-8 * reference.norm());
+  REQUIRE((x_cg - x_llt).norm() <= 1e-8 * reference.norm());
 }
 
 #ifdef EIGEN_RUNTIME_NO_MALLOC

@@ -1,158 +1,49 @@
 #pragma once
 
 /// @file halpern.hpp
-/// @brief Halpern's anchored iteration for fixed points of nonexpansive maps: the method
-/// (`HalpernMethod`) and the facade `iterum::fixed_point::halpern(T, x0, options)`.
-///
-/// Algorithm: B. Halpern, "Fixed points of nonexpanding maps", Bull. AMS 73 (1967) 957-961:
-///
-///   x_{k+1} = beta_k x_0 + (1 - beta_k) T x_k,                                      (H)
-///
-/// for T nonexpansive (||Tx - Ty|| <= ||x - y||) with a fixed point x*.
-///
-/// Anchoring schedules (`HalpernAnchoring`):
-///
-/// * `Classic`: beta_k = 1 / (k + 2). The fixed-point residual obeys the tight bound
-///
-///     ||x_k - T x_k|| <= 2 ||x_0 - x*|| / (k + 1)   for every k >= 1 and every fixed point x*
-///
-///   (F. Lieder, "On the convergence rate of the Halpern-iteration", Optim. Lett. 15 (2021)
-///   405-418; Sabach & Shtern, SIAM J. Optim. 27 (2017) give the O(1/k) rate with a larger
-///   constant), and no deterministic method whose iterates lie in the span of x_0 and the
-///   residuals seen does better (Park & Ryu, ICML 2022). T = -I attains the bound at every even
-///   k, which the tests check.
-///
-/// * `Contractive`: for T (1/gamma)-Lipschitz with gamma > 1 (`options.contraction` = 1/gamma),
-///   the Optimal Halpern Method (OHM) of J. Park & E. K. Ryu, "Exact optimal accelerated
-///   complexity for fixed-point iterations", ICML 2022, PMLR 162, Sec. 3 (Cor. 3.3, and
-///   Thm. 4.1 for the matching lower bound):
-///
-///     beta_k = 1 / phi_{k+1},   phi_k = sum_{i=0..k} gamma^{2i},
-///     ||x_n - T x_n|| <= (1 + 1/gamma) (gamma - 1) / (gamma^{n+1} - 1) ||x_0 - x*||,
-///
-///   exactly optimal among span methods (also restated, with the schedule, in PEPit's example
-///   `optimal_contractive_halpern_iteration`); T = -I/gamma attains it at every even n. As gamma ->
-///   1 the schedule and the bound tend to `Classic`'s. phi_k overflows for large k, so beta_k is
-///   evaluated as (1 - q) q^{k+1} / (1 - q^{k+2}) with q = 1/gamma^2, through expm1/exp of
-///   k log q: it underflows to 0 (the iteration becomes x_{k+1} = T x_k) without NaN or Inf.
-///
-/// Reflection (`reflect = true`): when T is firmly nonexpansive (a resolvent, a projection,
-/// a Douglas-Rachford or PDHG operator), R = 2T - I is nonexpansive with the same fixed points
-/// and (H) is run on R. Since x - Rx = 2 (x - Tx), the bound above on R reads
-/// ||x_k - T x_k|| <= ||x_0 - x*|| / (k + 1): a factor 2 (the reflection gain of r2HPDHG and
-/// cuPDLPx; Lu & Yang, "Restarted Halpern PDHG for linear programming", arXiv 2407.16144).
-/// With `Contractive`, `options.contraction` is the Lipschitz constant of R.
-///
-/// Restarts move the anchor x_0 of (H) and start the schedule again at beta_0. They are
-/// checked every `restart_check_every` iterations (from the first), on r_k = ||x_k - T x_k||
-/// against r_a = ||a - T a|| of the current anchor a:
-///
-/// * `HalpernRestart::Adaptive`: when r_k <= restart_decay * r_a (the "sufficient decay" rule
-///   of restarted Halpern PDHG, arXiv 2407.16144, there with factor 0.2; the restarted
-///   E-Halpern of Cai, Song, Guzman & Diakonikolas, arXiv 2203.09436, re-anchors when the
-///   residual halves).
-/// * `HalpernRestart::Cupdlpx`: the three rules of restarted Halpern PDHG as cuPDLPx implements
-///   them (Lu & Yang, arXiv 2407.16144; Lu, Peng & Yang, arXiv 2507.14051; the defaults of
-///   cuPDLPx's `set_default_parameters`): restart when
-///     (sufficient)  r_k <= restart_decay * r_a                                   (0.2), or
-///     (necessary)   r_k <= restart_necessary_decay * r_a                          (0.5)
-///                   and r_k > r at the previous check of this cycle (no progress), or
-///     (artificial)  the cycle (iterations since the anchor was set) is at least
-///                   restart_artificial_fraction (0.36) times all iterations so far.
-///   The artificial rule restarts at the first check, and then whenever the cycle has grown by
-///   the factor 1/0.64, so cycles grow geometrically. Deviations from cuPDLPx: r is the
-///   Euclidean ||x - T x||, not the PDHG-metric norm, there are no primal weights, and the check
-///   interval defaults to 1 instead of 200 (there is no checking cost to amortize here).
-///
-/// The new anchor (`restart_anchor`) is either the iterate x_k (`Iterate`) or the map's output
-/// T x_k (`MapOutput`, the default, as cuPDLPx, which re-anchors at the PDHG output rather
-/// than the Halpern iterate; for nonexpansive T its residual is at most x_k's). With `MapOutput`
-/// the restart iteration sets x_{k+1} = T x_k, evaluates T there to obtain the new anchor's
-/// residual, and (H) resumes from it at the next iteration, so every iteration still costs one
-/// evaluation of T. Between restarts the bound of (H) holds with the anchor in place of x_0; on
-/// sharp problems (LASSO, LP) restarts give linear convergence.
-///
-/// Certificates: the stop rule reads ||x_k - T x_k|| by default. A map that models
-/// `CertifiedFixedPointMap` (a member `certificate(x, tx)` returning a double, e.g. the relative
-/// KKT error of `LpPdhg`) can be stopped on that instead (`certificate =
-/// HalpernCertificate::Map`), evaluated every `certificate_every` iterations; the result still
-/// reports ||x - T x|| as `fixed_point_residual`.
-///
-/// Cost: one evaluation of T per iteration, plus one at the start. The residual ||x_k - T x_k||
-/// comes from the evaluation the next step needs anyway, so it is free; a map certificate costs
-/// whatever the map's `certificate` costs.
+/// @brief The facade `iterum::fixed_point::halpern(T[, x0], options)`: Halpern's anchored
+/// iteration (B. Halpern, "Fixed points of nonexpanding maps", Bull. AMS 73 (1967) 957-961),
+/// optionally reflected and restarted, on a nonexpansive map T, with its options
+/// (`HalpernOptions`) and result (`HalpernResult`). The method, its schedules, restart rules,
+/// reflection and certificates are described in halpern_method.hpp (`HalpernMethod`).
 
 #include <Eigen/Core>
-#include <cmath>
-#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
-#include "iterum/core/info.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
 #include "iterum/core/result.hpp"
-#include "iterum/core/solve.hpp"
 #include "iterum/core/status.hpp"
-#include "iterum/core/stop.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/fixed_point/halpern_method.hpp"
 
 namespace iterum::fixed_point {
 
-/// The anchoring schedule beta_k of (H).
-enum class HalpernAnchoring {
-  /// beta_k = 1 / (k + 2), Halpern (1967) with Lieder's tight constant 2 ||x_0 - x*|| / (k+1).
-  Classic,
-  /// beta_k = 1 / phi_{k+1}, phi_k = sum_{i<=k} gamma^{2i}, gamma = 1 / options.contraction:
-  /// Park & Ryu's optimal schedule for contractions (ICML 2022, Cor. 3.3 and Thm. 4.1).
-  Contractive,
-};
-
-/// When the anchor is moved.
-enum class HalpernRestart {
-  None,      ///< plain Halpern: the anchor stays x_0
-  Adaptive,  ///< re-anchor once the residual fell by `restart_decay` since the anchor's
-  Cupdlpx,   ///< sufficient decay, or necessary decay without progress, or a long cycle
-};
-
-/// Where a restart puts the new anchor.
-enum class HalpernRestartAnchor {
-  Iterate,    ///< at the current iterate x_k
-  MapOutput,  ///< at T x_k (cuPDLPx: the PDHG output, not the Halpern iterate)
-};
-
-/// What the stop rule (and the reported `residual`) reads.
-enum class HalpernCertificate {
-  FixedPointResidual,  ///< ||x_k - T x_k||
-  Map,                 ///< `t.certificate(x_k, T x_k)`; T must model `CertifiedFixedPointMap`
-};
-
-/// A `FixedPointMap` with its own optimality certificate of an iterate x (given T x as well),
-/// e.g. the relative KKT error of `LpPdhg`. Valid expression, for `const T& t` and
-/// `const Vector<S>& x, tx`: `t.certificate(x, tx)` -> convertible to double, nonnegative,
-/// zero at a solution. `halpern` stops on it with `certificate = HalpernCertificate::Map`.
-template <class T>
-concept CertifiedFixedPointMap = FixedPointMap<T> &&
-    requires(const T& t, const Vector<typename T::Scalar>& x) {
-  { t.certificate(x, x) } -> std::convertible_to<double>;
-};
-
-/// Options of `halpern`.
+/// Options of `halpern`: the control fields (core/options.hpp), then Halpern's own settings
+/// (the fields of `HalpernParams`, in the same order).
 struct HalpernOptions {
   /// Stop when the certificate is at most this (absolute): ||x_k - T x_k|| (of the user's T
   /// even when reflecting), or the map's certificate with `certificate = Map`.
   double tolerance = 1e-8;
-  /// Iteration budget (`MaxIterations` when exhausted).
-  Index max_iterations = 100000;
+  /// Iteration budget (`MaxIterations` when exhausted); unset means
+  /// `default_max_iterations(T.dim())` = max(100000, 10 dim) (100000, the budget of earlier
+  /// versions, up to dimension 10000; then 10 evaluations of T per dimension).
+  std::optional<Index> max_iterations{};
   /// Budget on evaluations of T, the initial one included (`BudgetExhausted` when reached);
   /// each iteration costs one. Unset: no budget beyond the iterations.
   std::optional<std::int64_t> max_oracle_calls{};
+  /// Wall-clock budget in seconds.
+  double time_limit_seconds = std::numeric_limits<double>::infinity();
+  /// Progress printing, residual history, a callback seeing the iterate.
+  Monitor monitor{};
   /// The schedule beta_k.
   HalpernAnchoring anchoring = HalpernAnchoring::Classic;
   /// With `Contractive` anchoring (required there): the Lipschitz constant 1/gamma of the map
@@ -160,257 +51,71 @@ struct HalpernOptions {
   std::optional<double> contraction{};
   /// Restart policy.
   HalpernRestart restart = HalpernRestart::None;
-  /// Sufficient decay: restart when the residual is at most this fraction of the anchor's
-  /// (`Adaptive` and `Cupdlpx`); in (0, 1).
+  /// Sufficient decay (`Adaptive` and `Cupdlpx`), in (0, 1).
   double restart_decay = 0.2;
-  /// Necessary decay (`Cupdlpx`): restart when the residual is at most this fraction of the
-  /// anchor's and larger than at the previous check; in [0, 1), 0 switches the rule off.
+  /// Necessary decay (`Cupdlpx`), in [0, 1); 0 switches the rule off.
   double restart_necessary_decay = 0.5;
-  /// Artificial restart (`Cupdlpx`): restart when the current cycle has lasted at least this
-  /// fraction of all iterations; positive, values above 1 switch the rule off.
+  /// Artificial restart fraction (`Cupdlpx`), positive; above 1 switches the rule off.
   double restart_artificial_fraction = 0.36;
   /// Restart rules are checked at iterations that are multiples of this (>= 1).
   Index restart_check_every = 1;
-  /// Where restarts put the anchor. `MapOutput` by measurement (docs/fixed_point.md): 2-4%
-  /// fewer evaluations on every DR LASSO instance tried, within +-1% of `Iterate` on LPs.
+  /// Where restarts put the anchor (`MapOutput`: at T x_k).
   HalpernRestartAnchor restart_anchor = HalpernRestartAnchor::MapOutput;
-  /// Run (H) on 2T - I instead of T; requires T firmly nonexpansive (see the file comment).
+  /// Run (H) on 2T - I instead of T; requires T firmly nonexpansive.
   bool reflect = false;
   /// What `tolerance` applies to.
   HalpernCertificate certificate = HalpernCertificate::FixedPointResidual;
-  /// With `certificate = Map`: evaluate the map's certificate at iterations that are
-  /// multiples of this (>= 1); in between, the last value stands (it is above the tolerance,
-  /// or the solve would have stopped). The facade refreshes it for the final iterate.
+  /// With `certificate = Map`: evaluate the map's certificate at iterations that are multiples
+  /// of this (>= 1); the facade refreshes it for the final iterate.
   Index certificate_every = 1;
-  /// Wall-clock budget in seconds.
-  double time_limit_seconds = std::numeric_limits<double>::infinity();
-  /// Progress printing, residual history, user callback.
-  Monitor monitor{};
 
-  /// Throws `iterum::invalid_argument` for a negative or non-finite tolerance, a negative
-  /// iteration budget, an oracle budget below 1, a contraction outside (0, 1) or missing with
-  /// `Contractive` anchoring, restart factors out of range, a check interval below 1, or a
-  /// non-positive time limit.
+  /// The iteration budget when `max_iterations` is unset, for a map of dimension `dim`.
+  [[nodiscard]] static constexpr Index default_max_iterations(Index dim) noexcept {
+    return dim > 10000 ? 10 * dim : Index{100000};
+  }
+
+  /// The method's settings: every field after the control fields.
+  [[nodiscard]] HalpernParams params() const {
+    return {.anchoring = anchoring,
+            .contraction = contraction,
+            .restart = restart,
+            .restart_decay = restart_decay,
+            .restart_necessary_decay = restart_necessary_decay,
+            .restart_artificial_fraction = restart_artificial_fraction,
+            .restart_check_every = restart_check_every,
+            .restart_anchor = restart_anchor,
+            .reflect = reflect,
+            .certificate = certificate,
+            .certificate_every = certificate_every};
+  }
+
+  /// Throws `iterum::invalid_argument` for bad control fields (`validate_control`: a negative
+  /// or non-finite tolerance, a negative iteration budget, an oracle budget below 1, a
+  /// non-positive time limit, bad monitor intervals) or bad method settings
+  /// (`HalpernParams::validate`, fields named `options.<field>`).
   void validate(std::string_view function = "iterum::fixed_point::HalpernOptions::validate") const {
-    check::nonnegative(function, "options.tolerance", tolerance);
-    check::finite(function, "options.tolerance", tolerance);
-    check::nonnegative(function, "options.max_iterations", static_cast<double>(max_iterations));
-    if (max_oracle_calls) {
-      check::positive(function, "options.max_oracle_calls", static_cast<double>(*max_oracle_calls));
-    }
-    if (anchoring == HalpernAnchoring::Contractive) {
-      check::that(contraction.has_value(), function, "options.contraction",
-                  "must be set with HalpernAnchoring::Contractive");
-    }
-    if (contraction) {
-      check::in_range(function, "options.contraction", *contraction, 0.0, 1.0, check::Bound::Open,
-                      check::Bound::Open);
-    }
-    check::in_range(function, "options.restart_decay", restart_decay, 0.0, 1.0, check::Bound::Open,
-                    check::Bound::Open);
-    check::in_range(function, "options.restart_necessary_decay", restart_necessary_decay, 0.0, 1.0,
-                    check::Bound::Closed, check::Bound::Open);
-    check::positive(function, "options.restart_artificial_fraction", restart_artificial_fraction);
-    check::positive(function, "options.restart_check_every",
-                    static_cast<double>(restart_check_every));
-    check::positive(function, "options.certificate_every", static_cast<double>(certificate_every));
-    check::positive(function, "options.time_limit_seconds", time_limit_seconds);
-    monitor.validate(function);
+    // The control fields only: core's validate_control reads a `certificate_every` as a double
+    // (a cadence in work units) with an implicit conversion that -Wconversion rejects for this
+    // count of iterations, which HalpernParams::validate checks instead (same message).
+    const struct {
+      double tolerance;
+      std::optional<Index> max_iterations;
+      std::optional<std::int64_t> max_oracle_calls;
+      double time_limit_seconds;
+      const Monitor& monitor;
+    } control{tolerance, max_iterations, max_oracle_calls, time_limit_seconds, monitor};
+    validate_control(function, control);
+    params().validate(function, "options");
   }
 };
 
-namespace detail {
-
-/// `certificate = Map` needs a map with a certificate: one throw, at the start of a solve.
-template <class T>
-void check_certificate(const HalpernOptions& options, std::string_view function) {
-  if constexpr (!CertifiedFixedPointMap<T>) {
-    check::that(options.certificate != HalpernCertificate::Map, function, "options.certificate",
-                "is HalpernCertificate::Map, but T has no member certificate(x, tx)");
-  }
-}
-
-}  // namespace detail
-
-/// The iterate of `HalpernMethod`.
+/// What `halpern` returns: the last iterate `x` and the summary (`residual` is its certificate;
+/// `counters.oracle_calls` = evaluations of T; `history` when the monitor asked), plus:
 template <class Scalar>
-struct HalpernState {
-  Vector<Scalar> x;              ///< x_k
-  Vector<Scalar> tx;             ///< T x_k
-  Vector<Scalar> anchor;         ///< x_0, or the anchor set by the last restart
-  Index iterations = 0;          ///< k: steps taken
-  Index since_anchor = 0;        ///< the k of (H): steps of (H) taken from the anchor
-  Index anchor_iteration = 0;    ///< the value of `iterations` when the anchor was set
-  double residual_norm = 0.0;    ///< ||x_k - T x_k||
-  double anchor_residual = 0.0;  ///< ||a - T a|| of the anchor a
-  /// ||x - T x|| at the previous restart check of this cycle (infinity: none yet).
-  double checked_residual = std::numeric_limits<double>::infinity();
-  double certificate = 0.0;         ///< the map's certificate (with `certificate = Map`)
-  Index certificate_iteration = 0;  ///< the iteration `certificate` belongs to
-  Index restarts = 0;               ///< how many times the anchor moved
-  Counters counters{};              ///< `oracle_calls`: evaluations of T
-};
-
-/// Halpern's iteration (H) as an `iterum::Method` whose problem is a `FixedPointMap`.
-template <class Scalar>
-class HalpernMethod {
- public:
-  using State = HalpernState<Scalar>;
-
-  HalpernMethod() = default;
-  /// Takes the schedule, restart policy, reflection and certificate from `options`
-  /// (validated); the budgets and the monitor are the facade's business.
-  explicit HalpernMethod(const HalpernOptions& options) : options_(options) {
-    options.validate("iterum::fixed_point::HalpernMethod");
-    options_.monitor = {};
-    if (options.anchoring == HalpernAnchoring::Contractive) {
-      // log q = 2 log(contraction) < 0; log1p keeps it accurate for a contraction near 1.
-      log_q_ = 2.0 * std::log1p(*options.contraction - 1.0);
-    }
-  }
-
-  /// Starts from x_0 = 0.
-  template <FixedPointMap T>
-  [[nodiscard]] State init(const T& t) const {
-    return init(t, Vector<Scalar>::Zero(t.dim()));
-  }
-
-  /// Starts from `x0`, anchoring there; evaluates T x_0 (one oracle call). Throws
-  /// `iterum::invalid_argument` for a size mismatch, a non-finite x0, or `certificate = Map`
-  /// with a map that has no `certificate(x, tx)`.
-  template <FixedPointMap T>
-  [[nodiscard]] State init(const T& t, const Vector<Scalar>& x0) const {
-    constexpr std::string_view function = "iterum::fixed_point::HalpernMethod::init";
-    detail::check_certificate<T>(options_, function);
-    check::size(function, "x0", x0.size(), static_cast<Index>(t.dim()),
-                "must have as many entries as T has dimensions");
-    check::all_finite(function, "x0", x0);
-    State s;
-    s.x = x0;
-    s.anchor = x0;
-    s.tx.resize(x0.size());
-    evaluate(t, s);
-    s.anchor_residual = s.residual_norm;
-    return s;
-  }
-
-  /// One step of (H), after the restart test; one evaluation of T, no allocation.
-  template <FixedPointMap T>
-  void step(const T& t, State& s) const {
-    if (restart_due(s)) {
-      ++s.restarts;
-      s.since_anchor = 0;
-      s.anchor_iteration = s.iterations;
-      s.checked_residual = std::numeric_limits<double>::infinity();
-      if (options_.restart_anchor == HalpernRestartAnchor::MapOutput) {
-        // x_{k+1} = a = T x_k; (H) resumes from a at the next step.
-        s.anchor = s.tx;
-        s.x = s.tx;
-        ++s.iterations;
-        evaluate(t, s);
-        s.anchor_residual = s.residual_norm;
-        return;
-      }
-      s.anchor = s.x;
-      s.anchor_residual = s.residual_norm;
-    }
-    const Scalar beta = anchor_weight(s.since_anchor);
-    if (options_.reflect) {
-      // R x_k = 2 T x_k - x_k.
-      s.x = beta * s.anchor + (Scalar(1) - beta) * (Scalar(2) * s.tx - s.x);
-    } else {
-      s.x = beta * s.anchor + (Scalar(1) - beta) * s.tx;
-    }
-    ++s.since_anchor;
-    ++s.iterations;
-    evaluate(t, s);
-  }
-
-  /// The stopping certificate: ||x_k - T x_k|| (of the user's T, also when reflecting), or the
-  /// map's certificate with `certificate = Map`.
-  template <FixedPointMap T>
-  [[nodiscard]] double residual(const T& /*t*/, const State& s) const {
-    return options_.certificate == HalpernCertificate::Map ? s.certificate : s.residual_norm;
-  }
-
-  /// O(1): a non-finite entry in x or T x makes ||x - T x|| non-finite.
-  template <FixedPointMap T>
-  [[nodiscard]] bool is_finite(const T& /*t*/, const State& s) const {
-    return std::isfinite(s.residual_norm);
-  }
-
-  /// beta_k of the schedule (see the file comment for the evaluation of `Contractive`).
-  [[nodiscard]] Scalar anchor_weight(Index k) const noexcept {
-    if (options_.anchoring == HalpernAnchoring::Contractive) {
-      // 1/phi_{k+1} = (1 - q) q^{k+1} / (1 - q^{k+2}), q = contraction^2 (Park & Ryu 2022).
-      const auto j = static_cast<double>(k);
-      return static_cast<Scalar>(std::expm1(log_q_) * std::exp((j + 1.0) * log_q_) /
-                                 std::expm1((j + 2.0) * log_q_));
-    }
-    return Scalar(1) / static_cast<Scalar>(k + 2);
-  }
-
-  /// Brings the state's map certificate up to date (the facade calls it on the final state
-  /// when `certificate_every` > 1 left it older than the iterate).
-  template <FixedPointMap T>
-  void refresh_certificate(const T& t, State& s) const {
-    if constexpr (CertifiedFixedPointMap<T>) {
-      if (options_.certificate == HalpernCertificate::Map &&
-          s.certificate_iteration != s.iterations) {
-        s.certificate = static_cast<double>(t.certificate(s.x, s.tx));
-        s.certificate_iteration = s.iterations;
-      }
-    }
-  }
-
- private:
-  /// T x, the residual, the counters and (when due) the map certificate of s.x.
-  template <class T>
-  void evaluate(const T& t, State& s) const {
-    t.apply(s.x, s.tx);
-    ++s.counters.oracle_calls;
-    s.residual_norm = static_cast<double>((s.x - s.tx).norm());
-    if constexpr (CertifiedFixedPointMap<T>) {
-      if (options_.certificate == HalpernCertificate::Map &&
-          s.iterations % options_.certificate_every == 0) {
-        s.certificate = static_cast<double>(t.certificate(s.x, s.tx));
-        s.certificate_iteration = s.iterations;
-      }
-    }
-  }
-
-  /// The restart test at the start of a step (records the residual of a `Cupdlpx` check).
-  [[nodiscard]] bool restart_due(State& s) const {
-    if (options_.restart == HalpernRestart::None || s.iterations == 0 ||
-        s.iterations % options_.restart_check_every != 0) {
-      return false;
-    }
-    const double r = s.residual_norm;
-    bool due = r <= options_.restart_decay * s.anchor_residual;
-    if (options_.restart == HalpernRestart::Cupdlpx) {
-      const bool no_progress =
-          r <= options_.restart_necessary_decay * s.anchor_residual && r > s.checked_residual;
-      const auto cycle = static_cast<double>(s.iterations - s.anchor_iteration);
-      const bool long_cycle =
-          cycle >= options_.restart_artificial_fraction * static_cast<double>(s.iterations);
-      due = due || no_progress || long_cycle;
-      s.checked_residual = r;
-    }
-    return due;
-  }
-
-  HalpernOptions options_{};
-  double log_q_ = 0.0;
-};
-
-/// What `halpern` returns.
-template <class Scalar>
-struct HalpernResult : Summary {
-  Vector<Scalar> x;  ///< the last iterate x_k (`residual` is its certificate)
+struct HalpernResult : Solution<Scalar> {
   /// ||x_k - T x_k|| of the last iterate (equal to `residual` unless `certificate = Map`).
   double fixed_point_residual = 0.0;
-  Index restarts = 0;           ///< anchor moves
-  std::vector<double> history;  ///< the certificate per iteration, if `record_history`
+  Index restarts = 0;  ///< anchor moves
 };
 
 namespace detail {
@@ -430,54 +135,76 @@ constexpr bool check_fixed_point_map() {
 ///
 /// @param t        a `FixedPointMap` (nonexpansive; firmly nonexpansive when reflecting); a
 ///                 `CertifiedFixedPointMap` for `certificate = Map`.
-/// @param x0       starting point and first anchor, `t.dim()` entries.
-/// @param options  tolerance, budgets (iterations, oracle calls, time), schedule, restarts,
-///                 reflection, certificate, monitoring.
+/// @param x0       starting point and first anchor, `t.dim()` entries (the overload without it
+///                 starts from 0).
+/// @param options  tolerance, budgets (iterations, oracle calls, time), monitoring, then the
+///                 schedule, restarts, reflection and certificate.
 /// @return `x`, `status`, `iterations`, `residual` (the certificate: ||x - T x||, or the map's
-///         for the final x), `fixed_point_residual` = ||x - T x||, `seconds`, `counters`
-///         (`oracle_calls` = evaluations of T), `restarts`, `history`. Never throws for
-///         non-convergence: read `status` (`NumericalIssue` if T produced NaN/Inf).
+///         for the final x), `fixed_point_residual` = ||x - T x||, `seconds` (entry to return),
+///         `counters` (`oracle_calls` = evaluations of T), `restarts`, `history`. Never throws
+///         for non-convergence: read `status` (`NumericalIssue` if T produced NaN/Inf).
 /// @throws iterum::invalid_argument for a size mismatch, a non-finite x0, bad options, or
 ///         `certificate = Map` with a map that has no `certificate(x, tx)`.
 ///
-/// Example:
+/// Example (a complete program: the headers it needs are these two):
 /// @code
-///   auto t = iterum::fixed_point::make_map<double>(n, [&](const auto& x, auto& tx) { ... });
-///   auto r = iterum::fixed_point::halpern(t, x0, {.tolerance = 1e-8});
-///   if (r.ok()) use(r.x);
+///   #include <Eigen/Core>
+///   #include <iterum/fixed_point/callable_map.hpp>
+///   #include <iterum/fixed_point/halpern.hpp>
+///
+///   int main() {
+///     // T x = -x / 2 + 1: a contraction with fixed point 2/3 in every entry.
+///     auto t = iterum::fixed_point::make_map<double>(
+///         3, [](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
+///           tx = (-0.5 * x).array() + 1.0;
+///         });
+///     const auto r = iterum::fixed_point::halpern(
+///         t, Eigen::VectorXd::Zero(3),
+///         {.tolerance = 1e-10, .restart = iterum::fixed_point::HalpernRestart::Adaptive});
+///     return r.ok() ? 0 : 1;  // r.x is the fixed point
+///   }
 /// @endcode
 template <class T, class X0>
-[[nodiscard]] auto halpern(const T& t, const X0& x0, const HalpernOptions& options = {}) {
+requires(!std::is_same_v<std::remove_cvref_t<X0>, HalpernOptions>)
+    [[nodiscard]] auto halpern(const T& t, const X0& x0, const HalpernOptions& options = {}) {
   constexpr bool valid = detail::check_fixed_point_map<T>();
   if constexpr (valid) {
     using Scalar = typename T::Scalar;
     constexpr std::string_view function = "iterum::fixed_point::halpern";
-    const auto start = iterum::detail::Clock::now();
+    const Stopwatch clock;
     options.validate(function);
     check::size(function, "x0", static_cast<Index>(x0.size()), static_cast<Index>(t.dim()),
                 "must have as many entries as T has dimensions");
     const Vector<Scalar> start_x = x0.template cast<Scalar>();
     check::all_finite(function, "x0", start_x);
-    detail::check_certificate<T>(options, function);
-    const HalpernMethod<Scalar> method(options);
+    detail::check_certificate<T>(options.certificate, function, "options.certificate");
+    HalpernMethod<Scalar> method(options.params());
     auto state = method.init(t, start_x);
-    auto stop = stop::any_of(
-        stop::ResidualBelow{options.tolerance}, stop::MaxIterations{options.max_iterations},
-        stop::OracleCalls{options.max_oracle_calls}, stop::TimeLimit{options.time_limit_seconds});
-    HalpernMethod<Scalar> runner = method;
-    auto result = solve_monitored(t, runner, std::move(state), std::move(stop), options.monitor,
-                                  function, start);
+    auto result = solve_with_options(
+        t, method, std::move(state), options,
+        HalpernOptions::default_max_iterations(static_cast<Index>(t.dim())), function, clock);
     HalpernResult<Scalar> out;
-    static_cast<Summary&>(out) = result;
     if (result.status != Status::NumericalIssue) {
       method.refresh_certificate(t, result.state);
-      out.residual = method.residual(t, result.state);
+      result.residual = method.residual(t, result.state);
     }
     out.fixed_point_residual = result.state.residual_norm;
-    out.x = std::move(result.state.x);
     out.restarts = result.state.restarts;
-    out.history = std::move(result.history);
+    out.x = std::move(result.state.x);
+    pack_summary(out, result, clock);
     return out;
+  } else {
+    return Summary{};
+  }
+}
+
+/// `halpern(t, 0, options)`: starts from x0 = 0.
+template <class T>
+[[nodiscard]] auto halpern(const T& t, const HalpernOptions& options = {}) {
+  constexpr bool valid = detail::check_fixed_point_map<T>();
+  if constexpr (valid) {
+    using Scalar = typename T::Scalar;
+    return halpern(t, Vector<Scalar>::Zero(static_cast<Index>(t.dim())), options);
   } else {
     return Summary{};
   }

@@ -1,11 +1,12 @@
 #pragma once
 
 /// @file direct_solver.hpp
-/// @brief `DirectSolver`: Eigen's factorizations (LLT, LDLT, SimplicialLLT, ...) as
-/// `LinearSolver` models, so a method's inner solves can be exact.
+/// @brief `DirectSolver`: Eigen's factorizations (LLT, LDLT, PartialPivLU, SimplicialLLT, ...)
+/// as `LinearSolver` models, so a method's inner solves can be exact.
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/LU>
 #include <Eigen/SparseCholesky>
 #include <cmath>
 #include <concepts>
@@ -22,8 +23,10 @@
 namespace iterum::linalg {
 
 /// A `LinearSolver` over an Eigen factorization `Factorization` (which has `MatrixType`,
-/// `compute`, `info` and `solve`). `compute(a)` factorizes (status `NumericalIssue` when Eigen
-/// reports failure, e.g. LLT of a matrix that is not positive definite); `solve(b, x)` writes
+/// `compute` and `solve`, and usually `info`). `compute(a)` factorizes (status `NumericalIssue`
+/// when Eigen reports failure, e.g. LLT of a matrix that is not positive definite; a
+/// factorization without `info()`, such as PartialPivLU, is taken as successful and a singular
+/// matrix shows in the residual of the solves); `solve(b, x)` writes
 /// the solution into x and certifies it with one product: residual = ||b - A x|| / ||b||,
 /// where A is the symmetric matrix the factorization sees (Eigen's Cholesky factorizations
 /// read one triangle only, so the product uses that triangle's self-adjoint view). The status
@@ -45,7 +48,11 @@ class DirectSolver {
     check::square(function, "A", a.rows(), a.cols());
     a_ = &a;
     factorization_->compute(a);
-    factorized_ = factorization_->info() == Eigen::Success;
+    if constexpr (requires { factorization_->info(); }) {
+      factorized_ = factorization_->info() == Eigen::Success;
+    } else {
+      factorized_ = true;
+    }
     return factorized_ ? Status::Converged : Status::NumericalIssue;
   }
 
@@ -105,6 +112,9 @@ class DirectSolver {
 /// Dense Cholesky (A SPD).
 template <class Scalar = double>
 using DenseLlt = DirectSolver<Eigen::LLT<Matrix<Scalar>>>;
+/// Dense LU with partial pivoting (A square and invertible, e.g. I + eta A for a monotone A).
+template <class Scalar = double>
+using DenseLu = DirectSolver<Eigen::PartialPivLU<Matrix<Scalar>>>;
 /// Dense LDL^T with pivoting (A symmetric, semidefinite allowed).
 template <class Scalar = double>
 using DenseLdlt = DirectSolver<Eigen::LDLT<Matrix<Scalar>>>;
