@@ -94,17 +94,7 @@ struct HalpernOptions {
   /// non-positive time limit, bad monitor intervals) or bad method settings
   /// (`HalpernParams::validate`, fields named `options.<field>`).
   void validate(std::string_view function = "iterum::fixed_point::HalpernOptions::validate") const {
-    // The control fields only: core's validate_control reads a `certificate_every` as a double
-    // (a cadence in work units) with an implicit conversion that -Wconversion rejects for this
-    // count of iterations, which HalpernParams::validate checks instead (same message).
-    const struct {
-      double tolerance;
-      std::optional<Index> max_iterations;
-      std::optional<std::int64_t> max_oracle_calls;
-      double time_limit_seconds;
-      const Monitor& monitor;
-    } control{tolerance, max_iterations, max_oracle_calls, time_limit_seconds, monitor};
-    validate_control(function, control);
+    validate_control(function, *this);
     params().validate(function, "options");
   }
 };

@@ -6,7 +6,6 @@
 
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
-#include <charconv>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,16 +19,6 @@
 
 namespace iterum::fixed_point {
 
-namespace detail {
-
-/// Shortest text that reads back as the same double (for messages).
-[[nodiscard]] inline std::string resolvent_number_text(double value) {
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
-}
-
-}  // namespace detail
 
 /// The resolvent J = (I + eta A)^{-1} of a monotone linear operator A (x^T A x >= 0 for all
 /// x; A need not be symmetric, e.g. the skew matrix of a bilinear game). J is firmly
@@ -71,7 +60,7 @@ class LinearResolvent {
     if (!(lowest >= -slack)) {
       check::fail(function, "A", "must be monotone (A + A^T positive semidefinite)",
                   "smallest eigenvalue of (A + A^T)/2 " +
-                      detail::resolvent_number_text(static_cast<double>(lowest)));
+                      check::text(static_cast<double>(lowest)));
     }
     Matrix<Scalar> m = eta * a;
     m.diagonal().array() += Scalar(1);
