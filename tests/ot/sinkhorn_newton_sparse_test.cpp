@@ -136,19 +136,22 @@ TEST_CASE("SNS rejects bad input and bad options", "[ot][sns][errors]") {
             (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, -2.0);
           }) == f + "argument 'epsilon' must be positive (got -2)");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.entries_per_column = 0});
-          }) == f + "argument 'options.entries_per_column' must be positive (got 0)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.entries_per_column = 0}});
+          }) == f + "argument 'options.newton.entries_per_column' must be positive (got 0)");
   REQUIRE(invalid_argument_message([&] {
             (void)iterum::ot::sinkhorn_newton_sparse(
-                a, a, c, 1.0, {.entries_per_column = 8, .max_entries_per_column = 4});
-          }) == f + "argument 'options.max_entries_per_column' must be at least "
-                    "options.entries_per_column");
+                a, a, c, 1.0, {.newton = {.entries_per_column = 8, .max_entries_per_column = 4}});
+          }) == f + "argument 'options.newton.max_entries_per_column' must be at least "
+                    "options.newton.entries_per_column");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.max_potential_step = 0});
-          }) == f + "argument 'options.max_potential_step' must be positive (got 0)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.max_potential_step = 0}});
+          }) == f + "argument 'options.newton.max_potential_step' must be positive (got 0)");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.linear_work_limit = -1});
-          }) == f + "argument 'options.linear_work_limit' must be positive (got -1)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.linear_work_limit = -1}});
+          }) == f + "argument 'options.newton.linear_work_limit' must be positive (got -1)");
 }
 
 TEST_CASE("SNS reproduces POT's entropic cost on the random anchor instance",
@@ -173,9 +176,8 @@ TEST_CASE("SNS reproduces POT's entropic cost on the random anchor instance",
 
 TEST_CASE("SNS's Newton stage: Params, warm starts, the solver's work budget", "[ot][sns]") {
   using Newton = iterum::ot::SparseNewtonMethod<>;
-  // The facade's options carry the Newton stage's settings with the same defaults.
-  REQUIRE(iterum::ot::SnsOptions{}.newton_params() == iterum::ot::SparseNewtonParams{});
-  REQUIRE(iterum::ot::SnsOptions{.entries_per_column = 9}.newton_params().entries_per_column == 9);
+  // The facade's options carry the Newton stage's settings.
+  REQUIRE(iterum::ot::SnsOptions{}.newton == iterum::ot::SparseNewtonParams{});
   static_assert(iterum::WarmStartable<Newton, iterum::ot::EntropicProblem, Eigen::VectorXd>);
   static_assert(
       iterum::WarmStartable<Newton, iterum::ot::EntropicProblem, iterum::ot::SinkhornState>);

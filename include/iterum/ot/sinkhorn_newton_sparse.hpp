@@ -66,8 +66,7 @@
 namespace iterum::ot {
 
 /// Settings of `SparseNewtonMethod` (the Newton stage of SNS): the sparsification, the inexact
-/// inner solve, the line search and the Sinkhorn fallback. `SnsOptions` carries the same fields
-/// (`SnsOptions::newton_params()` copies them here).
+/// inner solve, the line search and the Sinkhorn fallback (`SnsOptions::newton`).
 struct SparseNewtonParams {
   Index entries_per_column = 6;       ///< plan entries kept per column at first
   Index max_entries_per_column = 96;  ///< growth limit of the sparsity budget
@@ -105,7 +104,7 @@ struct SparseNewtonParams {
 };
 
 /// Options of `sinkhorn_newton_sparse`: the control fields, the warm start, the warm-up length,
-/// then the Newton stage's settings (those of `SparseNewtonParams`).
+/// then the Newton stage's settings (`newton`, handed to `SparseNewtonMethod` as its Params).
 struct SnsOptions {
   double tolerance = 1e-9;  ///< stop when the marginal error is at most this
   /// Budget on Sinkhorn and Newton iterations together; unset: `default_max_iterations(m, n)`
@@ -119,18 +118,7 @@ struct SnsOptions {
   /// N1 of Tang et al. (arXiv 2401.12253, Algorithm 1): Sinkhorn iterations before the first
   /// Newton step. A scalar a tuner may set per instance (e.g. `tuning::TsallisInf`).
   Index sinkhorn_warmup = 20;
-  Index entries_per_column = 6;       ///< plan entries kept per column at first
-  Index max_entries_per_column = 96;  ///< growth limit of the sparsity budget
-  double linear_tolerance = 1e-10;    ///< tightest relative residual of the Newton-system solves
-  Index max_backtracks = 8;           ///< step halvings tried by the line search
-  double min_kept_mass = 0.99;        ///< Newton runs only if the kept entries carry this
-                                      ///< fraction of the plan's mass
-  Index fallback_iterations = 50;     ///< Sinkhorn iterations after a failed Newton attempt
-  double max_potential_step = 20;     ///< first line-search trial moves no potential by more
-                                      ///< than this many epsilon
-  double linear_work_limit = 20;      ///< work budget of one Newton-system solve, in dense
-                                      ///< m x n matrix-vector products (for solvers modelling
-                                      ///< `LinearSolverWithBudget`, like the default CG)
+  SparseNewtonParams newton{};  ///< the Newton stage's settings (sparsity, inner solve, ...)
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SnsOptions::validate") const {
@@ -138,19 +126,7 @@ struct SnsOptions {
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
     check::nonnegative(function, "options.sinkhorn_warmup", static_cast<double>(sinkhorn_warmup));
-    newton_params().validate(function, "options.");
-  }
-
-  /// The Newton stage's settings.
-  [[nodiscard]] SparseNewtonParams newton_params() const noexcept {
-    return {.entries_per_column = entries_per_column,
-            .max_entries_per_column = max_entries_per_column,
-            .linear_tolerance = linear_tolerance,
-            .max_backtracks = max_backtracks,
-            .min_kept_mass = min_kept_mass,
-            .fallback_iterations = fallback_iterations,
-            .max_potential_step = max_potential_step,
-            .linear_work_limit = linear_work_limit};
+    newton.validate(function, "options.newton.");
   }
 
   /// The iteration budget for an m x n problem.
@@ -604,7 +580,7 @@ template <class Solver = DefaultNewtonSolver>
   const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
   // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
   auto method = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
-                     SparseNewtonMethod<Solver>(options.newton_params(), std::move(solver)));
+                     SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
