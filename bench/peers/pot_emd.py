@@ -70,7 +70,7 @@ def main():
             continue
         a, b, c = data
         emd = ot.emd2(a, b, c, numItermax=10**7)
-        if thr is None:  # POT's log-domain Sinkhorn needs minutes here (B1)
+        if thr is None:  # POT's log-domain Sinkhorn needs minutes here (research note, B1)
             print("%-28s %18.12f %18s %10s" % (name, emd, "(not run)", ""))
             continue
         start = time.process_time()

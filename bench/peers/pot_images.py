@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""POT's values on the Fashion-MNIST image pair of the OT tour (case B3 of docs/ot.md),
-recorded as a fixture for iterum's tests.
+"""POT's values on the Fashion-MNIST image pair of the OT tour (shared/research/sinkhorn.md,
+case B3), recorded as a fixture for iterum's tests.
 
 Usage (Debian: apt-get install python3-pot python3-numpy dataset-fashion-mnist):
     /usr/bin/python3 bench/peers/pot_images.py > tests/ot/fixtures/pot_fashion_mnist.txt

@@ -1,6 +1,6 @@
 #pragma once
 
-// The 1-D OT case B4 of docs/ot.md: two mixtures of Gaussians discretized on
+// The 1-D OT case of shared/research/sinkhorn.md (B4): two mixtures of Gaussians discretized on
 // 1000 grid points of [0, 1], with the squared (W2^2) or absolute (W1) distance as cost. Its
 // exact values follow from the quantile formula (bench/peers/pot_emd.py prints them).
 

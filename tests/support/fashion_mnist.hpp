@@ -1,7 +1,7 @@
 #pragma once
 
-// Fashion-MNIST images as discrete measures, for tests and benchmarks (the OT cases B3 and the
-// SNS warm-up tuning sequence): the test set as Debian's dataset-fashion-mnist package installs it,
+// Fashion-MNIST images as discrete measures, for tests and benchmarks (shared/research/
+// sinkhorn.md, case B3): the test set as Debian's dataset-fashion-mnist package installs it,
 // an image's nonzero pixels as support points on the [0,1]^2 grid (coordinates i / 27) with
 // the normalized intensities as weights, and an image pair as an OT problem with the squared
 // Euclidean (W2^2) or L1 (W1) ground cost. Data is read at run time, never committed.

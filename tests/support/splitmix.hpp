@@ -1,8 +1,8 @@
 #pragma once
 
-// The SplitMix64 generator (Steele, Lea, Flood, OOPSLA 2014) that builds the OT anchor instances
-// of docs/ot.md, so that tests, benchmarks and the Python peer scripts (bench/peers/splitmix.py)
-// rebuild exactly the same cost matrices (POT values at eta = 1200, Sinkhorn iteration counts).
+// The SplitMix64 generator used by shared/research/sinkhorn.md for its anchor instances, so
+// that tests and benchmarks can rebuild exactly the cost matrices whose figures it records
+// (POT values at eta = 1200, Sinkhorn iteration counts).
 
 #include <Eigen/Core>
 #include <cmath>
@@ -39,7 +39,7 @@ inline double splitmix_normal(SplitMix64& generator) {
   }
 }
 
-/// The point-cloud case B5 of docs/ot.md: x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5
+/// The point-cloud case B5 of shared/research/sinkhorn.md: x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5
 /// (n points each, row by row), weights U + 0.1 normalized, squared Euclidean cost.
 struct PointCloudInstance {
   Eigen::VectorXd a, b;
@@ -63,7 +63,7 @@ inline PointCloudInstance splitmix_point_clouds(Eigen::Index n, std::uint64_t se
   return out;
 }
 
-/// The n x n U[0, 1) cost of case B1 of docs/ot.md, filled row by row.
+/// The n x n U[0, 1) cost of the research note's case B1/B2, filled row by row.
 inline Eigen::MatrixXd splitmix_cost(Eigen::Index n, std::uint64_t seed) {
   SplitMix64 generator(seed);
   Eigen::MatrixXd c(n, n);
