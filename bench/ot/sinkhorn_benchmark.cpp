@@ -1,5 +1,5 @@
-// Google Benchmark: the cost of one Sinkhorn iteration on the point-cloud case B5 of
-// shared/research/sinkhorn.md (x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5, epsilon = 0.01 x mean cost),
+// Google Benchmark: the cost of one Sinkhorn iteration on the point-cloud case B5 of docs/ot.md
+// (x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5, epsilon = 0.01 x mean cost),
 // next to the memory-bandwidth floor measured on the same machine: two dense n x n
 // matrix-vector products (K v and K^T u), which every scaling-form iteration must do.
 // bench/peers/pot_throughput.py times POT's ot.sinkhorn iteration on identical data.

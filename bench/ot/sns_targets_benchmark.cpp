@@ -1,5 +1,5 @@
-// Google Benchmark: the OT issue's solve-time targets, Sinkhorn against Sinkhorn-Newton-Sparse
-// to the tolerances on the research note's cases (shared/research/sinkhorn.md, 6):
+// Google Benchmark: solve times of Sinkhorn against Sinkhorn-Newton-Sparse (Tang et al., arXiv
+// 2401.12253) on the cases of docs/ot.md:
 //   B1  random U[0,1] cost, n = 500 (SplitMix64 seed 42), eta = 1200, to 1e-12
 //   B3  Fashion-MNIST test images 0 and 1, W2^2 and W1 costs, eta = 1200, to 1e-12
 //   B4  1-D densities, n = 1000, W2^2 and W1 costs, eta = 1200, to 1e-9

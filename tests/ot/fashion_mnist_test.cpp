@@ -1,5 +1,5 @@
 // Sinkhorn and SNS on the Fashion-MNIST image pair of the OT tour (Debian's
-// dataset-fashion-mnist; shared/research/sinkhorn.md, case B3) against POT's values recorded
+// dataset-fashion-mnist; case B3 of docs/ot.md) against POT's values recorded
 // by bench/peers/pot_images.py in tests/ot/fixtures/pot_fashion_mnist.txt.
 
 #include <filesystem>

@@ -1,7 +1,9 @@
 #include "iterum/ot/sinkhorn_newton_sparse.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "iterum/linalg/direct_solver.hpp"
 #include "iterum/ot/sinkhorn.hpp"
@@ -134,27 +136,31 @@ TEST_CASE("SNS rejects bad input and bad options", "[ot][sns][errors]") {
             (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, -2.0);
           }) == f + "argument 'epsilon' must be positive (got -2)");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.entries_per_column = 0});
-          }) == f + "argument 'options.entries_per_column' must be positive (got 0)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.entries_per_column = 0}});
+          }) == f + "argument 'options.newton.entries_per_column' must be positive (got 0)");
   REQUIRE(invalid_argument_message([&] {
             (void)iterum::ot::sinkhorn_newton_sparse(
-                a, a, c, 1.0, {.entries_per_column = 8, .max_entries_per_column = 4});
-          }) == f + "argument 'options.max_entries_per_column' must be at least "
-                    "options.entries_per_column");
+                a, a, c, 1.0, {.newton = {.entries_per_column = 8, .max_entries_per_column = 4}});
+          }) == f + "argument 'options.newton.max_entries_per_column' must be at least "
+                    "options.newton.entries_per_column");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.max_potential_step = 0});
-          }) == f + "argument 'options.max_potential_step' must be positive (got 0)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.max_potential_step = 0}});
+          }) == f + "argument 'options.newton.max_potential_step' must be positive (got 0)");
   REQUIRE(invalid_argument_message([&] {
-            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.linear_work_limit = -1});
-          }) == f + "argument 'options.linear_work_limit' must be positive (got -1)");
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.linear_work_limit = -1}});
+          }) == f + "argument 'options.newton.linear_work_limit' must be positive (got -1)");
 }
 
-TEST_CASE("SNS reproduces POT's entropic cost on the research note's anchor instance",
+TEST_CASE("SNS reproduces POT's entropic cost on the random anchor instance",
           "[ot][sns][fixture]") {
-  // shared/research/sinkhorn.md, case B1: n = 500, C ~ U[0, 1] from SplitMix64 seed 42 (row
-  // major; C[0,0] = 0.7415648787718233, C[0,1] = 0.1599103928769201), uniform marginals,
-  // eta = 1200. POT 0.8.2 gives the entropic <C, P> = 0.003459030807 there; the exact EMD is
-  // 0.003228138621320, which the entropic cost must exceed.
+  // Case B1 (the random case of Tang et al., arXiv 2401.12253, Sec. 6, Table 1, at a fixed seed): n
+  // = 500, C ~ U[0, 1] from SplitMix64 seed 42 (row major; C[0,0] = 0.7415648787718233, C[0,1] =
+  // 0.1599103928769201), uniform marginals, eta = 1200. POT 0.8.2 gives the entropic <C, P> =
+  // 0.003459030807 there; the exact EMD (POT's ot.emd2) is 0.003228138621320, which the
+  // entropic cost must exceed.
   const Eigen::MatrixXd c = iterum::test::splitmix_cost(500, 42);
   REQUIRE(c(0, 0) == 0.7415648787718233);
   REQUIRE(c(0, 1) == 0.1599103928769201);
@@ -166,4 +172,65 @@ TEST_CASE("SNS reproduces POT's entropic cost on the research note's anchor inst
   REQUIRE(sns.iterations <= 60);
   REQUIRE_THAT(sns.transport_cost, Catch::Matchers::WithinRel(0.003459030807, 1e-8));
   REQUIRE(sns.transport_cost > 0.003228138621320);
+}
+
+TEST_CASE("SNS's Newton stage: Params, warm starts, the solver's work budget", "[ot][sns]") {
+  using Newton = iterum::ot::SparseNewtonMethod<>;
+  // The facade's options carry the Newton stage's settings.
+  REQUIRE(iterum::ot::SnsOptions{}.newton == iterum::ot::SparseNewtonParams{});
+  static_assert(iterum::WarmStartable<Newton, iterum::ot::EntropicProblem, Eigen::VectorXd>);
+  static_assert(
+      iterum::WarmStartable<Newton, iterum::ot::EntropicProblem, iterum::ot::SinkhornState>);
+  // CG takes a work budget per Newton system; an exact factorization has none.
+  static_assert(
+      iterum::LinearSolverWithBudget<iterum::ot::DefaultNewtonSolver, Eigen::SparseMatrix<double>>);
+  static_assert(
+      !iterum::LinearSolverWithBudget<iterum::linalg::SparseLdlt<>, Eigen::SparseMatrix<double>>);
+  using iterum::test::invalid_argument_message;
+  REQUIRE(invalid_argument_message([] { Newton method({.entries_per_column = 0}); }) ==
+          "iterum::ot::SparseNewtonMethod: argument 'params.entries_per_column' must be positive "
+          "(got 0)");
+  REQUIRE(invalid_argument_message([] { Newton method({.min_kept_mass = 1.5}); }) ==
+          "iterum::ot::SparseNewtonMethod: argument 'params.min_kept_mass' must lie in [0, 1] "
+          "(got 1.5)");
+
+  // Newton alone from a warm start near the solution converges in a few steps.
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(50, 40, 81);
+  const Eigen::VectorXd a = random_marginal(50, 82), b = random_marginal(40, 83);
+  const auto reference = iterum::ot::sinkhorn(a, b, c, 0.01, {.tolerance = 1e-6});
+  REQUIRE(reference.ok());
+  const iterum::ot::EntropicProblem problem(a, b, c, 0.01, "test");
+  Newton newton;
+  Eigen::VectorXd x0(90);
+  x0 << reference.f, reference.g;
+  const auto run = iterum::solve_from(
+      problem, newton, newton.init(problem, x0),
+      iterum::stop::any_of(iterum::stop::residual_below(1e-12), iterum::stop::max_iterations(30)));
+  REQUIRE(run.ok());
+  REQUIRE(run.state.fallback_steps == 0);
+  REQUIRE(run.iterations <= 10);
+  REQUIRE(newton.iterate(run.state).size() == 90);
+}
+
+TEST_CASE("SNS reports the phases of `then`: warm-up, then Newton", "[ot][sns]") {
+  const Eigen::MatrixXd c = iterum::test::uniform_matrix(80, 80, 91);
+  const Eigen::VectorXd u = Eigen::VectorXd::Constant(80, 1.0 / 80);
+  for (const iterum::Index warmup : {0, 5, 40}) {
+    std::vector<double> sizes;
+    const auto r = iterum::ot::sinkhorn_newton_sparse(
+        u, u, c, 1.0 / 500,
+        {.tolerance = 1e-11,
+         .monitor = {.callback =
+                         [&](const iterum::IterationInfo&, iterum::IterateView x) {
+                           sizes.push_back(static_cast<double>(x.size()));
+                         }},
+         .sinkhorn_warmup = warmup});
+    INFO("warm-up " << warmup << ": " << r.sinkhorn_iterations << " + " << r.newton_iterations);
+    REQUIRE(r.ok());
+    REQUIRE(r.sinkhorn_iterations >= warmup);
+    REQUIRE(r.newton_iterations >= 1);
+    REQUIRE(r.iterations == r.sinkhorn_iterations + r.newton_iterations);
+    REQUIRE(sizes.size() == static_cast<std::size_t>(r.iterations) + 1);
+    REQUIRE(std::all_of(sizes.begin(), sizes.end(), [](double s) { return s == 160; }));
+  }
 }

@@ -271,3 +271,60 @@ TEST_CASE("sinkhorn reports budgets as a status and records history", "[ot][sink
   REQUIRE(r.counters.matvecs >= 2 * 7);
   REQUIRE_THAT(r.history.back(), Catch::Matchers::WithinRel(r.marginal_error, 1e-6));
 }
+
+TEST_CASE("the monitor's callback sees the potentials (f; g) on the support", "[ot][sinkhorn]") {
+  Eigen::VectorXd a = random_marginal(12, 61), b = random_marginal(9, 62);
+  a[5] = 0.0;  // one row off the support: the iterate has 11 + 9 entries
+  a /= a.sum();
+  const Eigen::MatrixXd c = uniform_cost(12, 9, 63);
+  Eigen::VectorXd last;
+  iterum::Index calls = 0;
+  const auto r = iterum::ot::sinkhorn(
+      a, b, c, 0.05,
+      {.tolerance = 1e-12,
+       .monitor = {.callback = [&](const iterum::IterationInfo&, iterum::IterateView x) {
+         last = x;
+         ++calls;
+       }}});
+  REQUIRE(r.ok());
+  REQUIRE(calls == r.iterations + 1);
+  REQUIRE(last.size() == 11 + 9);
+  // The last view is the solution: the result's potentials on the support rows.
+  Eigen::VectorXd f_support(11);
+  for (iterum::Index i = 0, k = 0; i < 12; ++i)
+    if (i != 5) f_support[k++] = r.f[i];
+  REQUIRE((last.head(11) - f_support).cwiseAbs().maxCoeff() < 1e-12);
+  REQUIRE((last.tail(9) - r.g).cwiseAbs().maxCoeff() < 1e-12);
+  REQUIRE(r.row_support()[5] == 0);
+  REQUIRE(r.row_support()[4] == 1);
+  REQUIRE(r.col_support() == std::vector<char>(9, 1));
+}
+
+TEST_CASE("SinkhornMethod accepts a warm start from stacked potentials", "[ot][sinkhorn]") {
+  static_assert(iterum::WarmStartable<iterum::ot::SinkhornMethod, iterum::ot::EntropicProblem,
+                                      Eigen::VectorXd>);
+  const Eigen::MatrixXd c = uniform_cost(10, 8, 71);
+  const Eigen::VectorXd a = random_marginal(10, 72), b = random_marginal(8, 73);
+  const iterum::ot::EntropicProblem problem(a, b, c, 0.05, "test");
+  iterum::ot::SinkhornMethod method;
+  const auto cold = iterum::solve(problem, method,
+                                  iterum::stop::any_of(iterum::stop::residual_below(1e-13),
+                                                       iterum::stop::max_iterations(10000)));
+  REQUIRE(cold.ok());
+  const Eigen::VectorXd x = method.iterate(cold.state);
+  REQUIRE(x.size() == 18);
+  const auto warm = method.init(problem, x);
+  REQUIRE(method.residual(problem, warm) < 1e-12);
+  REQUIRE(invalid_argument_message([&] { (void)method.init(problem, Eigen::VectorXd(17)); }) ==
+          "iterum::ot::SinkhornMethod::init: argument 'x0' must have as many entries as the "
+          "support of a and b together (18) (got 17)");
+}
+
+TEST_CASE("the default iteration budget scales down on large problems", "[ot][sinkhorn]") {
+  REQUIRE(iterum::ot::default_max_iterations(300, 300) == 100000);
+  REQUIRE(iterum::ot::default_max_iterations(500, 500) == 40000);
+  REQUIRE(iterum::ot::default_max_iterations(2000, 2000) == 2500);
+  REQUIRE(iterum::ot::default_max_iterations(100000, 100000) == 100);
+  REQUIRE(iterum::ot::SinkhornOptions{}.iteration_budget(500, 500) == 40000);
+  REQUIRE(iterum::ot::SinkhornOptions{.max_iterations = 7}.iteration_budget(500, 500) == 7);
+}

@@ -7,6 +7,8 @@
 // Euclidean (W2^2) or L1 (W1) ground cost. Data is read at run time, never committed.
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -62,12 +64,17 @@ struct ImagePair {
   Eigen::MatrixXd c;
 };
 
-/// Test images `first` and `second` as an OT problem, or nothing when the data is absent.
-inline std::optional<ImagePair> fashion_mnist_pair(Eigen::Index first, Eigen::Index second,
-                                                   GroundCost cost) {
+/// The first `count` test images (all when unset), or nothing when the data is absent.
+inline std::optional<iterum::io::IdxArray> fashion_mnist_images(
+    std::optional<Eigen::Index> count = {}) {
   const auto dir = fashion_mnist_dir();
   if (!dir) return std::nullopt;
-  const auto images = iterum::io::read_idx(*dir / "t10k-images-idx3-ubyte.gz");
+  return iterum::io::read_idx(*dir / "t10k-images-idx3-ubyte.gz", 0, count);
+}
+
+/// Images `first` and `second` of `images` as an OT problem.
+inline ImagePair image_pair(const iterum::io::IdxArray& images, Eigen::Index first,
+                            Eigen::Index second, GroundCost cost) {
   const ImageMeasure x = image_measure(images.item(first));
   const ImageMeasure y = image_measure(images.item(second));
   ImagePair pair{x.weights, y.weights, Eigen::MatrixXd(x.weights.size(), y.weights.size())};
@@ -80,6 +87,14 @@ inline std::optional<ImagePair> fashion_mnist_pair(Eigen::Index first, Eigen::In
     }
   }
   return pair;
+}
+
+/// Test images `first` and `second` as an OT problem, or nothing when the data is absent.
+inline std::optional<ImagePair> fashion_mnist_pair(Eigen::Index first, Eigen::Index second,
+                                                   GroundCost cost) {
+  const auto images = fashion_mnist_images(std::max(first, second) + 1);
+  if (!images) return std::nullopt;
+  return image_pair(*images, first, second, cost);
 }
 
 }  // namespace iterum::test

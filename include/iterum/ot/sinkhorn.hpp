@@ -15,7 +15,9 @@
 /// In the notation of Tang et al. (arXiv 2401.12253), eta = 1 / epsilon and (x, y) = (f, g).
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -23,48 +25,53 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/ot/entropic_problem.hpp"
 #include "iterum/ot/transport_result.hpp"
 
 namespace iterum::ot {
-namespace detail {
 
-/// Checks the fields every entropic OT solver's options share: tolerance, budgets, warm-start
-/// potentials and monitor.
-template <class Options>
-void validate_common_options(std::string_view function, const Options& o) {
-  check::nonnegative(function, "options.tolerance", o.tolerance);
-  check::finite(function, "options.tolerance", o.tolerance);
-  check::nonnegative(function, "options.max_iterations", static_cast<double>(o.max_iterations));
-  check::positive(function, "options.time_limit_seconds", o.time_limit_seconds);
-  if (o.f0) check::all_finite(function, "options.f0", *o.f0);
-  if (o.g0) check::all_finite(function, "options.g0", *o.g0);
-  o.monitor.validate(function);
+/// The iteration budget of the entropic OT solvers when `options.max_iterations` is unset, for
+/// an m x n problem (support sizes): 100000 up to 1e5 plan entries, then 1e10 / (m n), never
+/// below 100, so that an unconverged solve with the default budget stops after about 1e10
+/// kernel-entry updates (seconds, not minutes; e.g. 2500 iterations at 2000 x 2000).
+[[nodiscard]] inline Index default_max_iterations(Index m, Index n) noexcept {
+  const double entries = static_cast<double>(m) * static_cast<double>(n);
+  return static_cast<Index>(std::clamp(1e10 / std::max(entries, 1.0), 100.0, 100000.0));
 }
 
-}  // namespace detail
-
-/// Options of `sinkhorn`.
+/// Options of `sinkhorn`: the control fields, then the warm start.
 struct SinkhornOptions {
-  double tolerance = 1e-9;        ///< stop when the marginal error is at most this
-  Index max_iterations = 100000;  ///< iteration budget
+  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Iteration budget; unset: `default_max_iterations(m, n)` (100000, fewer on large problems).
+  std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
+  Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m), e.g. a previous f
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
-  Monitor monitor{};                    ///< progress, history, callback
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SinkhornOptions::validate") const {
-    detail::validate_common_options(function, *this);
+    validate_control(function, *this);
+    if (f0) check::all_finite(function, "options.f0", *f0);
+    if (g0) check::all_finite(function, "options.g0", *g0);
+  }
+
+  /// The iteration budget for an m x n problem.
+  [[nodiscard]] Index iteration_budget(Index m, Index n) const noexcept {
+    return iterum::iteration_budget(*this, default_max_iterations(m, n));
   }
 };
 
-/// The iterate of `SinkhornMethod`: potentials (f, g) and scalings (u, v) on the support, with
-/// the plan P = diag(u) K diag(v), K_ij = exp((f_i + g_j - C_ij) / epsilon).
+/// The state of `SinkhornMethod`: potentials (f, g) and scalings (u, v) on the support, with
+/// the plan P = diag(u) K diag(v), K_ij = exp((f_i + g_j - C_ij) / epsilon). Its iterate
+/// (`SinkhornMethod::iterate`) is the stacked pair of current potentials (f + epsilon log u;
+/// g + epsilon log v).
 struct SinkhornState {
   Eigen::VectorXd f, g;     ///< absorbed potentials
   Eigen::VectorXd u, v;     ///< pending scalings
@@ -72,14 +79,15 @@ struct SinkhornState {
   Eigen::VectorXd kv, ktu;  ///< K v and K^T u of the current scalings
   double error = std::numeric_limits<double>::infinity();  ///< marginal error of u K v
   Index absorptions = 0;                                   ///< times (u, v) were folded into (f, g)
+  double epsilon = 1.0;                                    ///< the problem's regularization
   Counters counters{};                                     ///< matvecs = products with K or K^T
 
   /// The current potentials f + epsilon log u (support-sized).
-  [[nodiscard]] Eigen::VectorXd row_potentials(double epsilon) const {
+  [[nodiscard]] Eigen::VectorXd row_potentials() const {
     return f + epsilon * u.array().log().matrix();
   }
   /// The current potentials g + epsilon log v (support-sized).
-  [[nodiscard]] Eigen::VectorXd column_potentials(double epsilon) const {
+  [[nodiscard]] Eigen::VectorXd column_potentials() const {
     return g + epsilon * v.array().log().matrix();
   }
 };
@@ -138,18 +146,22 @@ class SinkhornMethod {
 
   /// Starts from f = g = 0.
   [[nodiscard]] State init(const EntropicProblem& p) const {
-    return init(p, Eigen::VectorXd::Zero(p.a().size()), Eigen::VectorXd::Zero(p.b().size()));
+    return init(p, Eigen::VectorXd::Zero(p.a().size() + p.b().size()));
   }
 
-  /// Starts from support-sized potentials (f0, g0): one exact log-domain row update and one
-  /// column update make the first kernel safe whatever the start.
-  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& f0,
-                           const Eigen::VectorXd& g0) const {
-    Eigen::VectorXd f = f0;
-    Eigen::VectorXd g = g0;
+  /// Warm start from support-sized potentials x0 = (f0; g0) (m + n entries, the layout of
+  /// `iterate`): one exact log-domain row update and one column update make the first kernel
+  /// safe whatever the start.
+  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& x0) const {
+    const Index m = p.a().size();
+    const Index n = p.b().size();
+    check::size("iterum::ot::SinkhornMethod::init", "x0", x0.size(), m + n,
+                "must have as many entries as the support of a and b together");
+    Eigen::VectorXd f = x0.head(m);
+    Eigen::VectorXd g = x0.tail(n);
     detail::log_update_rows(p, g, f);
     detail::log_update_columns(p, f, g);
-    Eigen::MatrixXd kernel(f.size(), g.size());
+    Eigen::MatrixXd kernel(m, n);
     detail::compute_kernel(p, f, g, kernel);
     return init_with_kernel(p, std::move(f), std::move(g), std::move(kernel));
   }
@@ -164,8 +176,17 @@ class SinkhornMethod {
     s.f = std::move(f);
     s.g = std::move(g);
     s.kernel = std::move(kernel);
+    s.epsilon = p.epsilon();
     update_products(p, s);
     return s;
+  }
+
+  /// The current potentials, stacked: (f + epsilon log u; g + epsilon log v), support-sized.
+  [[nodiscard]] Eigen::VectorXd iterate(const State& s) const {
+    Eigen::VectorXd x(s.f.size() + s.g.size());
+    x.head(s.f.size()) = s.row_potentials();
+    x.tail(s.g.size()) = s.column_potentials();
+    return x;
   }
 
   /// One Sinkhorn iteration (no allocation unless an absorption or log-domain update runs).
@@ -246,23 +267,31 @@ class SinkhornMethod {
 
 namespace detail {
 
-/// Support-sized warm-start potentials (f0, g0) from full-sized options, checked against the
+/// The support-sized warm start x0 = (f0; g0) from full-sized options, checked against the
 /// marginals' sizes (zeros where absent).
 template <class Options>
-std::pair<Eigen::VectorXd, Eigen::VectorXd> warm_start(std::string_view function, const Options& o,
-                                                       const EntropicProblem& p, Index m, Index n) {
-  const auto restrict = [](const std::optional<Eigen::VectorXd>& full,
-                           const std::vector<Index>& support) {
-    Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Index>(support.size()));
-    if (full) {
-      for (std::size_t k = 0; k < support.size(); ++k)
-        out[static_cast<Index>(k)] = (*full)[support[k]];
-    }
-    return out;
-  };
+Eigen::VectorXd warm_start(std::string_view function, const Options& o, const EntropicProblem& p,
+                           Index m, Index n) {
   if (o.f0) check::size(function, "options.f0", o.f0->size(), m, "must have as many entries as a");
   if (o.g0) check::size(function, "options.g0", o.g0->size(), n, "must have as many entries as b");
-  return {restrict(o.f0, p.rows()), restrict(o.g0, p.cols())};
+  const auto rows = static_cast<Index>(p.rows().size());
+  Eigen::VectorXd x0 = Eigen::VectorXd::Zero(rows + static_cast<Index>(p.cols().size()));
+  if (o.f0) {
+    for (std::size_t k = 0; k < p.rows().size(); ++k)
+      x0[static_cast<Index>(k)] = (*o.f0)[p.rows()[k]];
+  }
+  if (o.g0) {
+    for (std::size_t k = 0; k < p.cols().size(); ++k)
+      x0[rows + static_cast<Index>(k)] = (*o.g0)[p.cols()[k]];
+  }
+  return x0;
+}
+
+/// Fills `out`'s OT fields from the stacked support potentials x = (f; g).
+inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
+                    TransportResult& out) {
+  const Index m = problem.a().size();
+  certify(problem, x.head(m), x.tail(x.size() - m), out);
 }
 
 }  // namespace detail
@@ -274,32 +303,30 @@ std::pair<Eigen::VectorXd, Eigen::VectorXd> warm_start(std::string_view function
 /// @param b        n marginal, nonnegative, finite, same total mass as a (1e-12 relative)
 /// @param c        m x n cost, finite; must outlive `result.plan()`
 /// @param epsilon  regularization > 0 (POT's `reg`; Tang et al.'s eta = 1 / epsilon)
+/// @param options  control fields (`tolerance`, `max_iterations`, `time_limit_seconds`,
+///                 `monitor`), then the warm start `f0`, `g0`
 /// @return potentials f, g, `marginal_error` (recomputed from f, g), `transport_cost`,
-///         `dual_value`, status, iterations, seconds, counters (matvecs = products with K),
-///         `plan()`. Never throws for non-convergence: read `status`.
+///         `dual_value`, status, iterations, seconds (entry to return), counters (matvecs =
+///         products with K), `history` (if `options.monitor.record_history`), `plan()`. Never
+///         throws for non-convergence: read `status`.
 /// @throws iterum::invalid_argument for empty, negative, non-finite or mismatched input,
 ///         unequal masses, epsilon <= 0, or bad options.
 [[nodiscard]] inline TransportResult sinkhorn(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                                               const Eigen::MatrixXd& c, double epsilon,
                                               const SinkhornOptions& options = {}) {
   constexpr std::string_view function = "iterum::ot::sinkhorn";
-  const auto start = iterum::detail::Clock::now();
+  const Stopwatch clock;
   options.validate(function);
   const EntropicProblem problem(a, b, c, epsilon, function);
-  const auto [f0, g0] = detail::warm_start(function, options, problem, a.size(), b.size());
+  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
   SinkhornMethod method;
-  auto state = method.init(problem, f0, g0);
-  auto run = solve_monitored(
-      problem, method, std::move(state),
-      stop::standard(options.tolerance, options.max_iterations, options.time_limit_seconds),
-      options.monitor, function, start);
+  auto run = solve_with_options(problem, method, method.init(problem, x0), options,
+                                default_max_iterations(problem.a().size(), problem.b().size()),
+                                function, clock);
   TransportResult out;
-  static_cast<Summary&>(out) = run;
   out.sinkhorn_iterations = run.iterations;
-  out.history = std::move(run.history);
-  detail::certify(problem, run.state.row_potentials(epsilon), run.state.column_potentials(epsilon),
-                  out);
-  out.seconds = iterum::detail::seconds_since(start);
+  detail::certify(problem, method.iterate(run.state), out);
+  pack_summary(out, run, clock);
   return out;
 }
 

@@ -6,14 +6,14 @@
 /// `iterum::ot::sinkhorn_newton_sparse(a, b, C, epsilon, options)`.
 ///
 /// Algorithm: Tang, Shavlovsky, Rahmanian, Tardini, Thekumparampil, Xiao, Ying, "Accelerating
-/// Sinkhorn algorithm with sparse Newton iterations", ICLR 2024, arXiv 2401.12253, Algorithm 1:
+/// Sinkhorn algorithm with sparse Newton iterations", ICLR 2024, arXiv 2401.12253, Sec. 4,
+/// Algorithm 1:
 /// N1 Sinkhorn iterations, then Newton steps on the concave dual (the Lyapunov potential)
 ///   F(f, g) = <f, a> + <g, b> - epsilon sum_ij exp((f_i + g_j - C_ij) / epsilon),
 /// whose gradient is (a - P 1, b - P^T 1) and whose negative Hessian is
 ///   (1 / epsilon) [[diag(P 1), P], [P^T, diag(P^T 1)]],
-/// with P replaced by a sparsification. Deliberate choices where the paper is silent or where
-/// measurements (shared/research/sinkhorn.md, sections 1.4-1.7; docs/ot.md) showed its literal
-/// reading fails:
+/// with P replaced by a sparsification (Sec. 4, the Sparsify step). Deliberate choices where the
+/// paper is silent or where measurements (docs/ot.md) showed its literal reading fails:
 /// - Sparsification keeps the exact diagonal (row and column sums of the full plan) and the
 ///   `entries_per_column` largest entries of each column of P (default 6, not the paper's 2n
 ///   total, which converges only linearly), chosen by a per-column threshold that is reused
@@ -23,7 +23,8 @@
 ///   compressed storage.
 /// - Inexact Newton: the inner solve's relative tolerance is the relative marginal error
 ///   (clamped to [linear_tolerance, 0.01]), and its work is bounded by `linear_work_limit`
-///   dense products for solvers that take an iteration budget.
+///   dense products for solvers modelling `iterum::LinearSolverWithBudget` (the optional
+///   `set_max_iterations` of the `LinearSolver` concept; the default CG does).
 /// - Line search (the paper's Line_search on the dual): backtracking from a first trial that
 ///   moves no potential by more than `max_potential_step` epsilon; a trial is accepted on
 ///   Armijo ascent of the dual F, or on a decrease of the marginal error (near the optimum F
@@ -45,6 +46,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -52,8 +54,10 @@
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/options.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
+#include "iterum/core/stopwatch.hpp"
 #include "iterum/linalg/cg.hpp"
 #include "iterum/ot/entropic_problem.hpp"
 #include "iterum/ot/sinkhorn.hpp"
@@ -61,47 +65,78 @@
 
 namespace iterum::ot {
 
-/// Options of `sinkhorn_newton_sparse`.
+/// Settings of `SparseNewtonMethod` (the Newton stage of SNS): the sparsification, the inexact
+/// inner solve, the line search and the Sinkhorn fallback (`SnsOptions::newton`).
+struct SparseNewtonParams {
+  Index entries_per_column = 6;       ///< plan entries kept per column at first
+  Index max_entries_per_column = 96;  ///< growth limit of the sparsity budget
+  double linear_tolerance = 1e-10;    ///< tightest relative residual of the Newton-system solves
+  Index max_backtracks = 8;           ///< step halvings tried by the line search
+  double min_kept_mass = 0.99;        ///< Newton runs only if the kept entries carry this
+                                      ///< fraction of the plan's mass
+  Index fallback_iterations = 50;     ///< Sinkhorn iterations after a failed Newton attempt
+  double max_potential_step = 20;     ///< first line-search trial moves no potential by more
+                                      ///< than this many epsilon
+  double linear_work_limit = 20;      ///< work budget of one Newton-system solve, in dense
+                                      ///< m x n matrix-vector products (for solvers modelling
+                                      ///< `LinearSolverWithBudget`, like the default CG)
+
+  /// Throws `iterum::invalid_argument` naming `function` and `<prefix><field>` for a bad field.
+  void validate(std::string_view function = "iterum::ot::SparseNewtonParams::validate",
+                std::string_view prefix = "params.") const {
+    const auto name = [prefix](std::string_view field) {
+      return std::string(prefix).append(field);
+    };
+    check::positive(function, name("entries_per_column"), static_cast<double>(entries_per_column));
+    check::that(max_entries_per_column >= entries_per_column, function,
+                name("max_entries_per_column"), "must be at least " + name("entries_per_column"));
+    check::positive(function, name("linear_tolerance"), linear_tolerance);
+    check::in_range(function, name("min_kept_mass"), min_kept_mass, 0.0, 1.0);
+    check::nonnegative(function, name("max_backtracks"), static_cast<double>(max_backtracks));
+    check::positive(function, name("fallback_iterations"),
+                    static_cast<double>(fallback_iterations));
+    check::positive(function, name("max_potential_step"), max_potential_step);
+    check::positive(function, name("linear_work_limit"), linear_work_limit);
+  }
+
+  [[nodiscard]] friend bool operator==(const SparseNewtonParams&,
+                                       const SparseNewtonParams&) = default;
+};
+
+/// Options of `sinkhorn_newton_sparse`: the control fields, the warm start, the warm-up length,
+/// then the Newton stage's settings (`newton`, handed to `SparseNewtonMethod` as its Params).
 struct SnsOptions {
-  double tolerance = 1e-9;        ///< stop when the marginal error is at most this
-  Index max_iterations = 100000;  ///< budget on Sinkhorn + Newton iterations together (the
-                                  ///< same as Sinkhorn's, so a fallback-heavy run is not cut short)
+  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Budget on Sinkhorn and Newton iterations together; unset: `default_max_iterations(m, n)`
+  /// (100000, fewer on large problems), the same as Sinkhorn's, so a fallback-heavy run is not
+  /// cut short.
+  std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
-  Index sinkhorn_warmup = 20;           ///< N1: Sinkhorn iterations before the first Newton step
-  Index entries_per_column = 6;         ///< plan entries kept per column at first
-  Index max_entries_per_column = 96;    ///< growth limit of the sparsity budget
-  double linear_tolerance = 1e-10;      ///< relative residual of the Newton-system solves
-  Index max_backtracks = 8;             ///< step halvings tried by the line search
-  double min_kept_mass = 0.99;          ///< Newton runs only if the kept entries carry this
-                                        ///< fraction of the plan's mass
-  Index fallback_iterations = 50;       ///< Sinkhorn iterations after a failed Newton attempt
-  double max_potential_step = 20;       ///< first line-search trial moves no potential by more
-                                        ///< than this many epsilon
-  double linear_work_limit = 20;        ///< work budget of one Newton-system solve, in dense
-                                        ///< m x n matrix-vector products (for solvers with
-                                        ///< `set_max_iterations`, like the default CG)
+  Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m)
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
-  Monitor monitor{};                    ///< progress, history, callback
+  /// N1 of Tang et al. (arXiv 2401.12253, Algorithm 1): Sinkhorn iterations before the first
+  /// Newton step. A scalar a tuner may set per instance (e.g. `tuning::TsallisInf`).
+  Index sinkhorn_warmup = 20;
+  SparseNewtonParams newton{};  ///< the Newton stage's settings (sparsity, inner solve, ...)
 
+  /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SnsOptions::validate") const {
-    detail::validate_common_options(function, *this);
+    validate_control(function, *this);
+    if (f0) check::all_finite(function, "options.f0", *f0);
+    if (g0) check::all_finite(function, "options.g0", *g0);
     check::nonnegative(function, "options.sinkhorn_warmup", static_cast<double>(sinkhorn_warmup));
-    check::positive(function, "options.entries_per_column",
-                    static_cast<double>(entries_per_column));
-    check::that(max_entries_per_column >= entries_per_column, function,
-                "options.max_entries_per_column", "must be at least options.entries_per_column");
-    check::positive(function, "options.linear_tolerance", linear_tolerance);
-    check::in_range(function, "options.min_kept_mass", min_kept_mass, 0.0, 1.0);
-    check::nonnegative(function, "options.max_backtracks", static_cast<double>(max_backtracks));
-    check::positive(function, "options.fallback_iterations",
-                    static_cast<double>(fallback_iterations));
-    check::positive(function, "options.max_potential_step", max_potential_step);
-    check::positive(function, "options.linear_work_limit", linear_work_limit);
+    newton.validate(function, "options.newton.");
+  }
+
+  /// The iteration budget for an m x n problem.
+  [[nodiscard]] Index iteration_budget(Index m, Index n) const noexcept {
+    return iterum::iteration_budget(*this, default_max_iterations(m, n));
   }
 };
 
-/// The iterate of `SparseNewtonMethod`.
+/// The state of `SparseNewtonMethod`. Its iterate (`SparseNewtonMethod::iterate`) is the
+/// stacked potentials (f; g), those of the Sinkhorn state during a fallback.
 struct SparseNewtonState {
   Eigen::VectorXd f, g;                                    ///< potentials (support-sized)
   Eigen::MatrixXd plan;                                    ///< P for (f, g)
@@ -118,8 +153,8 @@ struct SparseNewtonState {
   std::vector<int> row_count;               ///< kept entries per row
   std::vector<double> values;               ///< scratch for the per-column selection
   Index entries_per_column = 6;             ///< current sparsity budget
-  Index newton_steps = 0;                   ///< Newton steps taken
-  Index sinkhorn_steps = 0;                 ///< fallback Sinkhorn iterations taken
+  Index fallback_steps = 0;                 ///< Sinkhorn iterations taken in fallbacks (every
+                                            ///< other step of the method is a Newton step)
   Index fallback_left = 0;                  ///< Sinkhorn iterations left in the current fallback
   Index next_fallback = 50;                 ///< length of the next fallback
   std::optional<SinkhornState> fallback{};  ///< Sinkhorn state during a fallback
@@ -168,13 +203,21 @@ class SparseNewtonMethod {
  public:
   using State = SparseNewtonState;
 
-  explicit SparseNewtonMethod(const SnsOptions& options = {}, Solver solver = Solver())
-      : options_(options), solver_(std::move(solver)) {}
+  using Params = SparseNewtonParams;
 
-  /// Starts from potentials (f, g) (support-sized).
-  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& f,
-                           const Eigen::VectorXd& g) const {
-    State s = allocate(p, f, g);
+  /// Throws `iterum::invalid_argument` for a bad parameter.
+  explicit SparseNewtonMethod(Params params = {}, Solver solver = Solver())
+      : params_(params), solver_(std::move(solver)) {
+    params_.validate("iterum::ot::SparseNewtonMethod");
+  }
+
+  /// Warm start from support-sized potentials x0 = (f0; g0) (m + n entries, the layout of
+  /// `iterate`).
+  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& x0) const {
+    const Index m = p.a().size();
+    check::size("iterum::ot::SparseNewtonMethod::init", "x0", x0.size(), m + p.b().size(),
+                "must have as many entries as the support of a and b together");
+    State s = allocate(p, x0.head(m), x0.tail(p.b().size()));
     s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
     return s;
   }
@@ -182,14 +225,23 @@ class SparseNewtonMethod {
   /// Starts where a Sinkhorn run left off (the hand-over of `then`). Its plan is
   /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite.
   [[nodiscard]] State init(const EntropicProblem& p, const SinkhornState& from) const {
-    State s = allocate(p, from.row_potentials(p.epsilon()), from.column_potentials(p.epsilon()));
+    State s = allocate(p, from.row_potentials(), from.column_potentials());
     take_plan(p, from, s);
     return s;
   }
 
   /// Starts from f = g = 0 (for use without a warm-up).
   [[nodiscard]] State init(const EntropicProblem& p) const {
-    return init(p, Eigen::VectorXd::Zero(p.a().size()), Eigen::VectorXd::Zero(p.b().size()));
+    return init(p, Eigen::VectorXd::Zero(p.a().size() + p.b().size()));
+  }
+
+  /// The current potentials, stacked: (f; g), support-sized (the Sinkhorn state's during a
+  /// fallback).
+  [[nodiscard]] Eigen::VectorXd iterate(const State& s) const {
+    if (s.fallback) return sinkhorn_.iterate(*s.fallback);
+    Eigen::VectorXd x(s.f.size() + s.g.size());
+    x << s.f, s.g;
+    return x;
   }
 
   /// One Newton step (or one fallback Sinkhorn iteration).
@@ -204,13 +256,13 @@ class SparseNewtonMethod {
       fallback_step(p, s);
       return;
     }
-    const Index cap = std::min(options_.max_entries_per_column, p.a().size());
+    const Index cap = std::min(params_.max_entries_per_column, p.a().size());
     Index keep = std::min(s.entries_per_column, cap);  // the budget persists across steps
     double mass = select(s, keep);
-    if (mass < options_.min_kept_mass && keep < cap) {
+    if (mass < params_.min_kept_mass && keep < cap) {
       const double at_cap = select(s, cap);  // one look tells whether any budget can work
-      if (at_cap >= options_.min_kept_mass) {
-        while (mass < options_.min_kept_mass) {
+      if (at_cap >= params_.min_kept_mass) {
+        while (mass < params_.min_kept_mass) {
           keep = std::min(2 * keep, cap);
           mass = select(s, keep);
         }
@@ -219,11 +271,10 @@ class SparseNewtonMethod {
         mass = at_cap;
       }
     }
-    while (mass >= options_.min_kept_mass) {
+    while (mass >= params_.min_kept_mass) {
       s.entries_per_column = keep;
       const double before = s.error;
       if (const auto alpha = newton_step(p, s)) {
-        ++s.newton_steps;
         if (s.error <= 0.5 * before) return;
         // Close to the solution, a step that did not halve the error marks a Newton system
         // approximated too coarsely (local convergence only linear): after a full step, keep
@@ -259,6 +310,7 @@ class SparseNewtonMethod {
   }
 
   [[nodiscard]] const Solver& solver() const noexcept { return solver_; }
+  [[nodiscard]] const Params& params() const noexcept { return params_; }
 
  private:
   /// A state with potentials (f, g) and every workspace sized; the plan is not yet computed.
@@ -278,9 +330,9 @@ class SparseNewtonMethod {
     s.row_count.assign(static_cast<std::size_t>(m), 0);
     s.values.reserve(static_cast<std::size_t>(m));
     s.system.resize(m + n, m + n);
-    s.entries_per_column = std::min(options_.entries_per_column, m);
-    s.next_fallback = options_.fallback_iterations;
-    s.linear_work_limit = options_.linear_work_limit;
+    s.entries_per_column = std::min(params_.entries_per_column, m);
+    s.next_fallback = params_.fallback_iterations;
+    s.linear_work_limit = params_.linear_work_limit;
     return s;
   }
 
@@ -400,18 +452,19 @@ class SparseNewtonMethod {
     assemble(s, 1e-12 * mean_diagonal);
     // Inexact Newton: the system is solved only as accurately as the current error warrants
     // (a forcing term equal to the relative marginal error, at most 0.01 and at least
-    // options.linear_tolerance), which keeps the local convergence superlinear while early
+    // params.linear_tolerance), which keeps the local convergence superlinear while early
     // steps, far from the solution, cost a few inner iterations.
     const double relative_error =
         s.error / std::max(p.a().sum(), std::numeric_limits<double>::min());
-    solver_.set_tolerance(std::clamp(relative_error, options_.linear_tolerance, 0.01));
+    solver_.set_tolerance(std::clamp(relative_error, params_.linear_tolerance, 0.01));
     // Work budget of the solve, for solvers that take an iteration budget: one iteration of
     // an iterative solver costs about one product with the system, nnz / (m n) of a dense
     // product with P.
-    if constexpr (requires(Solver & solver, Index k) { solver.set_max_iterations(k); }) {
+    if constexpr (LinearSolverWithBudget<Solver, Eigen::SparseMatrix<double>>) {
       const double dense = static_cast<double>(m) * static_cast<double>(n);
       const double budget = s.linear_work_limit * dense / static_cast<double>(s.system.nonZeros());
-      solver_.set_max_iterations(static_cast<Index>(std::clamp(budget, 10.0, 1e9)));
+      solver_.set_max_iterations(
+          std::optional<Index>(static_cast<Index>(std::clamp(budget, 10.0, 1e9))));
     }
     if (solver_.compute(s.system) != Status::Converged) return std::nullopt;
     s.direction.setZero();
@@ -424,17 +477,17 @@ class SparseNewtonMethod {
     // Backtracking from the full step. A trial is accepted when the dual value rises by the
     // Armijo fraction of its first-order prediction (the paper's line search on the concave
     // dual), or when the marginal error falls: near the solution the dual is flat to rounding
-    // and only the error still measures progress (shared/research/sinkhorn.md, section 1.6).
+    // and only the error still measures progress.
     const double dual = dual_value(p, s.f, s.g, s.row_sums);
     const double slope = s.rhs.dot(s.direction) / eps;  // grad F . direction
-    // The first trial moves no potential by more than options.max_potential_step epsilon,
+    // The first trial moves no potential by more than params.max_potential_step epsilon,
     // so that no plan entry changes by more than exp(2 max_potential_step): far from the
     // solution, or with a nearly singular system, the full step can be huge and every
     // halving of it would still overflow.
     const double largest = s.direction.cwiseAbs().maxCoeff();
-    const double reach = options_.max_potential_step * eps;
+    const double reach = params_.max_potential_step * eps;
     double alpha = largest > reach ? reach / largest : 1.0;
-    for (Index t = 0; t <= options_.max_backtracks; ++t, alpha *= 0.5) {
+    for (Index t = 0; t <= params_.max_backtracks; ++t, alpha *= 0.5) {
       s.trial_f = s.f + alpha * s.direction.head(m);
       s.trial_g = s.g + alpha * s.direction.tail(n);
       // A short step rescales the plan, P_ij exp((alpha df_i + alpha dg_j) / epsilon), with
@@ -492,17 +545,17 @@ class SparseNewtonMethod {
     const auto before = s.fallback->counters.matvecs;
     sinkhorn_.step(p, *s.fallback);
     s.counters.matvecs += s.fallback->counters.matvecs - before;
-    ++s.sinkhorn_steps;
+    ++s.fallback_steps;
     if (--s.fallback_left == 0) {
       // And back: P = diag(u) K diag(v), again without exponentials.
-      s.f = s.fallback->row_potentials(p.epsilon());
-      s.g = s.fallback->column_potentials(p.epsilon());
+      s.f = s.fallback->row_potentials();
+      s.g = s.fallback->column_potentials();
       take_plan(p, *s.fallback, s);
       s.fallback.reset();
     }
   }
 
-  SnsOptions options_;
+  Params params_;
   Solver solver_;
   SinkhornMethod sinkhorn_{};
 };
@@ -512,8 +565,8 @@ class SparseNewtonMethod {
 /// `LinearSolver` over `Eigen::SparseMatrix<double>`; Jacobi-preconditioned CG by default,
 /// e.g. `linalg::SparseLdlt<>` for exact solves). Same problem, conventions, result and errors
 /// as `sinkhorn`; `sinkhorn_iterations` counts warm-up and fallback Sinkhorn iterations,
-/// `newton_iterations` the Newton steps, `counters.inner_iterations` the linear-solver
-/// iterations.
+/// `newton_iterations` the Newton steps (the two add up to `iterations`),
+/// `counters.inner_iterations` the linear-solver iterations.
 template <class Solver = DefaultNewtonSolver>
 [[nodiscard]] TransportResult sinkhorn_newton_sparse(const Eigen::VectorXd& a,
                                                      const Eigen::VectorXd& b,
@@ -521,45 +574,25 @@ template <class Solver = DefaultNewtonSolver>
                                                      const SnsOptions& options = {},
                                                      Solver solver = Solver()) {
   constexpr std::string_view function = "iterum::ot::sinkhorn_newton_sparse";
-  const auto start = iterum::detail::Clock::now();
+  const Stopwatch clock;
   options.validate(function);
   const EntropicProblem problem(a, b, c, epsilon, function);
-  const auto [f0, g0] = detail::warm_start(function, options, problem, a.size(), b.size());
-  SinkhornMethod sinkhorn;
-  auto method = then(sinkhorn, stop::max_iterations(options.sinkhorn_warmup),
-                     SparseNewtonMethod<Solver>(options, std::move(solver)));
-  using Composite = decltype(method);
-  typename Composite::State state{sinkhorn.init(problem, f0, g0),
-                                  std::nullopt,
-                                  stop::max_iterations(options.sinkhorn_warmup),
-                                  0,
-                                  0,
-                                  {},
-                                  iterum::detail::Clock::now()};
-  state.counters = state.first.counters;
-  auto run = solve_monitored(
-      problem, method, std::move(state),
-      stop::standard(options.tolerance, options.max_iterations, options.time_limit_seconds),
-      options.monitor, function, start);
+  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
+  // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
+  auto method = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
+                     SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
+  auto run = solve_with_options(problem, method, method.init(problem, x0), options,
+                                default_max_iterations(problem.a().size(), problem.b().size()),
+                                function, clock);
   TransportResult out;
-  static_cast<Summary&>(out) = run;
-  out.history = std::move(run.history);
+  // Phase counts from `then`: the warm-up is the first phase; the Newton stage's own Sinkhorn
+  // fallback iterations count as Sinkhorn iterations.
   const auto& s = run.state;
-  if (s.second) {
-    out.sinkhorn_iterations = s.first_iterations + s.second->sinkhorn_steps;
-    out.newton_iterations = s.second->newton_steps;
-    if (s.second->fallback) {
-      detail::certify(problem, s.second->fallback->row_potentials(epsilon),
-                      s.second->fallback->column_potentials(epsilon), out);
-    } else {
-      detail::certify(problem, s.second->f, s.second->g, out);
-    }
-  } else {
-    out.sinkhorn_iterations = s.first_iterations;
-    detail::certify(problem, s.first.row_potentials(epsilon), s.first.column_potentials(epsilon),
-                    out);
-  }
-  out.seconds = iterum::detail::seconds_since(start);
+  const Index fallback = s.second ? s.second->fallback_steps : 0;
+  out.sinkhorn_iterations = s.first_iterations + fallback;
+  out.newton_iterations = s.second_iterations - fallback;
+  detail::certify(problem, method.iterate(s), out);
+  pack_summary(out, run, clock);
   return out;
 }
 

@@ -17,12 +17,21 @@
 
 namespace iterum::ot {
 
+struct TransportResult;
+
+namespace detail {
+inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
+                    const Eigen::VectorXd& g, TransportResult& out);
+}  // namespace detail
+
 /// The outcome of `sinkhorn` (and of the other entropic OT solvers).
 ///
 /// The plan is P_ij = exp((f_i + g_j - C_ij) / epsilon) on the support of the marginals and 0
 /// on rows with a_i = 0 and columns with b_j = 0. On those rows (columns) f (g) holds the
 /// c-transform of the other potential, a finite value that prices the row without sending
-/// mass through it.
+/// mass through it. From `Summary`: status, iterations, residual (the marginal error the stop
+/// rule saw), seconds (entry to return), counters, and `history` (marginal error per iteration,
+/// when `monitor.record_history`).
 struct TransportResult : Summary {
   Eigen::VectorXd f;              ///< row potentials (m)
   Eigen::VectorXd g;              ///< column potentials (n)
@@ -32,7 +41,6 @@ struct TransportResult : Summary {
   double epsilon = 0.0;           ///< the regularization the plan was computed for
   Index sinkhorn_iterations = 0;  ///< Sinkhorn iterations (all of `iterations` for sinkhorn)
   Index newton_iterations = 0;    ///< Newton iterations (Sinkhorn-Newton-Sparse only)
-  std::vector<double> history{};  ///< marginal error per iteration, if the monitor asked
 
   /// The dense m x n plan, from the cost matrix the solve was given (which must still exist).
   [[nodiscard]] Eigen::MatrixXd plan() const {
@@ -67,7 +75,16 @@ struct TransportResult : Summary {
     return static_cast<Index>((p.array() >= cut).count());
   }
 
-  // Set by the solvers.
+  /// Per row of the caller's problem: 1 where a_i > 0 (the row carries mass), else 0.
+  [[nodiscard]] const std::vector<char>& row_support() const noexcept { return row_support_; }
+  /// Per column: 1 where b_j > 0, else 0.
+  [[nodiscard]] const std::vector<char>& col_support() const noexcept { return col_support_; }
+
+ private:
+  friend void detail::certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
+                              const Eigen::VectorXd& g, TransportResult& out);
+
+  // Set by the solvers (detail::certify).
   const Eigen::MatrixXd* cost_ = nullptr;
   std::vector<char> row_support_{};
   std::vector<char> col_support_{};
