@@ -1,7 +1,7 @@
 #pragma once
 
-// The 1-D OT case of Tang et al. (arXiv 2401.12253, Sec. 5): two mixtures of Gaussians discretized on
-// 1000 grid points of [0, 1], with the squared (W2^2) or absolute (W1) distance as cost. Its
+// The 1-D OT case of Tang et al. (arXiv 2401.12253, Sec. 6): two mixtures of Gaussians discretized
+// on 1000 grid points of [0, 1], with the squared (W2^2) or absolute (W1) distance as cost. Its
 // exact values follow from the quantile formula (bench/peers/pot_emd.py prints them).
 
 #include <Eigen/Core>

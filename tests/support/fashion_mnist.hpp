@@ -1,10 +1,11 @@
 #pragma once
 
-// Fashion-MNIST images as discrete measures, for tests and benchmarks (the image case of
-// Tang et al., arXiv 2401.12253, Sec. 5): the test set as Debian's dataset-fashion-mnist package installs it,
-// an image's nonzero pixels as support points on the [0,1]^2 grid (coordinates i / 27) with
-// the normalized intensities as weights, and an image pair as an OT problem with the squared
-// Euclidean (W2^2) or L1 (W1) ground cost. Data is read at run time, never committed.
+// Fashion-MNIST images as discrete measures, for tests and benchmarks (Tang et al., arXiv
+// 2401.12253, Sec. 6, ran MNIST; this is the Fashion-MNIST test set as Debian's
+// dataset-fashion-mnist package installs it): an image's nonzero pixels as support points on the
+// [0,1]^2 grid (coordinates i / 27) with the normalized intensities as weights, and an image pair
+// as an OT problem with the squared Euclidean (W2^2) or L1 (W1) ground cost. Data is read at run
+// time, never committed.
 
 #include <Eigen/Core>
 #include <algorithm>

@@ -39,8 +39,8 @@ inline double splitmix_normal(SplitMix64& generator) {
   }
 }
 
-/// The point-cloud OT case (as in Tang et al., arXiv 2401.12253, Sec. 5): x ~ U[0,1]^6, y ~ (N(0,1) + 0.5)/5
-/// (n points each, row by row), weights U + 0.1 normalized, squared Euclidean cost.
+/// The point-cloud OT case (as in Tang et al., arXiv 2401.12253, Sec. 6): x ~ U[0,1]^6, y ~ (N(0,1)
+/// + 0.5)/5 (n points each, row by row), weights U + 0.1 normalized, squared Euclidean cost.
 struct PointCloudInstance {
   Eigen::VectorXd a, b;
   Eigen::MatrixXd c;

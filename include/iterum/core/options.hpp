@@ -4,22 +4,22 @@
 /// @brief The control fields every facade's options share, and their one validator.
 ///
 /// Every `XxxOptions` of every family spells its control fields the same way, flat (no
-/// nesting), where they apply:
+/// nesting), where they apply, and in this order:
 ///
-/// | field | type | meaning |
-/// |---|---|---|
-/// | `tolerance` | `double` | stop with `Converged` once the certificate is at most this |
-/// | `max_iterations` | `std::optional<Index>` | iteration budget; unset: the family's default,
-/// which scales with the problem | | `max_oracle_calls` | `std::optional<std::int64_t>` | budget on
-/// oracle calls (`BudgetExhausted`); unset: none | | `time_limit_seconds` | `double` | wall-clock
-/// budget (`TimeLimit`); infinity: none | | `seed` | `std::uint64_t` | seed of every random draw
-/// (methods without randomness have none) | | `monitor` | `iterum::Monitor` | progress printing,
-/// history, a callback seeing the iterate |
+/// - `tolerance` (`double`): stop with `Converged` once the certificate is at most this;
+/// - `max_iterations` (`std::optional<Index>`): iteration budget; unset: the family's default,
+///   which scales with the problem;
+/// - `max_oracle_calls` (`std::optional<std::int64_t>`): budget on oracle calls
+///   (`BudgetExhausted`); unset: none;
+/// - `time_limit_seconds` (`double`): wall-clock budget (`TimeLimit`); infinity: none;
+/// - `seed` (`std::uint64_t`): seed of every random draw (methods without randomness have none);
+/// - `monitor` (`iterum::Monitor`): progress printing, history, a callback seeing the iterate;
 ///
 /// followed by the family's own settings. `validate_control(function, options)` checks the
 /// fields an options type has (one function for all), and `stop::from_options` turns them into
 /// the stop rule. What `tolerance` measures is the family's certificate: a relative residual
-/// for linear solvers, an absolute one elsewhere (docs/concepts.md#tolerances lists them).
+/// for linear solvers, an absolute one elsewhere (docs/concepts.md, "Control fields and
+/// tolerances", lists them).
 
 #include <cstdint>
 #include <optional>

@@ -5,7 +5,6 @@
 /// epsilon), restricted to the support of the marginals.
 
 #include <Eigen/Core>
-#include <charconv>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -15,18 +14,6 @@
 #include "iterum/core/types.hpp"
 
 namespace iterum::ot {
-namespace detail {
-
-/// Shortest decimal text that reads back as the same double (for error messages).
-[[nodiscard]] inline std::string number_text(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
-}
-
-}  // namespace detail
 
 /// The problem min <C, P> + epsilon sum_ij P_ij (log P_ij - 1) subject to P 1 = a, P^T 1 = b,
 /// P >= 0, whose solution is P_ij = exp((f_i + g_j - C_ij) / epsilon) for dual potentials f, g.
@@ -58,10 +45,10 @@ class EntropicProblem {
     const double mass_b = b.sum();
     check::positive(function, "a", mass_a);
     if (std::abs(mass_a - mass_b) > 1e-12 * std::max(mass_a, mass_b)) {
-      check::fail(function, "b",
-                  "must have the same total mass as a (" + detail::number_text(mass_a) +
-                      ") within 1e-12 relative",
-                  "total mass " + detail::number_text(mass_b));
+      check::fail(
+          function, "b",
+          "must have the same total mass as a (" + check::text(mass_a) + ") within 1e-12 relative",
+          "total mass " + check::text(mass_b));
     }
     mass_ = mass_a;
     for (Index i = 0; i < a.size(); ++i)
@@ -111,7 +98,7 @@ class EntropicProblem {
       if (v[i] < 0) {
         check::fail(function, argument,
                     "must be nonnegative, but entry " + std::to_string(i) + " is not",
-                    detail::number_text(v[i]));
+                    check::text(v[i]));
       }
     }
   }
