@@ -7,7 +7,7 @@
 // Instances: random feasible, bounded LPs (bench/fixed_point/random_lp.hpp),
 // 50 x 100 (seed 1, cap 20000 iterations) and 200 x 400 (seed 2, cap 40000). Prints a table
 // and writes the traces (every 10 iterations, thinned to at most ~250 rows per method) to
-// bench/plots/halpern_lp.csv with the columns
+// halpern_lp.csv in the build tree (bench/trace_output.hpp) with the columns
 //   problem,method,iterations,oracle_calls,epochs,residual,seconds
 // (residual = relative KKT error; epochs = oracle_calls, the map being deterministic).
 // With --anchors it also compares the restart anchors (T z against z, and the single-rule
@@ -21,7 +21,8 @@
 // (min, max) total of the tuner (about 20 s).
 //
 //   cmake --preset bench && cmake --build --preset bench -j2 --target halpern_lp_trace
-//   build/bench/bench/halpern_lp_trace [--csv FILE] [--no-csv] [--anchors] [--primal-weight]
+//   ITERUM_TRACE_DIR=bench/plots build/bench/bench/halpern_lp_trace [--csv FILE] [--no-csv]
+//       [--anchors] [--primal-weight]
 //   /usr/bin/python3 bench/plots/plot_traces.py bench/plots/halpern_lp.csv
 //   bench/plots/halpern_lp.png
 
@@ -44,9 +45,7 @@
 
 #include "fixed_point/random_lp.hpp"
 
-#ifndef ITERUM_PLOTS_DIR
-#define ITERUM_PLOTS_DIR "."
-#endif
+#include "trace_output.hpp"
 
 namespace {
 
@@ -279,7 +278,7 @@ void tune_primal_weight() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string csv = std::string(ITERUM_PLOTS_DIR) + "/halpern_lp.csv";
+  std::string csv = bench::trace_csv_path("halpern_lp.csv");
   bool anchors = false;
   bool primal_weight = false;
   for (int i = 1; i < argc; ++i) {

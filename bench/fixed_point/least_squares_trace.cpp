@@ -12,7 +12,7 @@
 // allows) and costs n component calls per iteration; PAGE-Halpern runs with eta = 1/L (the
 // library default) and 2/L, over three seeds.
 //
-// Usage: least_squares_trace [--n 2500,10000,40000] [--csv FILE]   (default: bench/plots/)
+// Usage: least_squares_trace [--n 2500,10000,40000] [--csv FILE]   (default: trace_output.hpp)
 // Prints epochs (component calls / n) to the target per method and the ratio to Halpern, and
 // writes the traces as CSV (problem,method,iterations,oracle_calls,epochs,residual,seconds).
 
@@ -34,9 +34,7 @@
 
 #include "fixed_point/least_squares_problem.hpp"
 
-#ifndef ITERUM_PLOTS_DIR
-#define ITERUM_PLOTS_DIR "."
-#endif
+#include "trace_output.hpp"
 
 namespace {
 
@@ -76,7 +74,7 @@ std::vector<Index> parse_sizes(const char* text) {
 
 int main(int argc, char** argv) {
   std::vector<Index> sizes{2500, 10000, 40000};
-  std::string csv = std::string(ITERUM_PLOTS_DIR) + "/least_squares.csv";
+  std::string csv = bench::trace_csv_path("least_squares.csv");
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--n") {

@@ -9,11 +9,13 @@
 // common step 1/||A||_2, every 5 epochs (its cost is not counted in the epochs, as in the
 // paper's plots). Budget: 1000 epochs by default (--epochs N for more). Prints, per method,
 // the epochs to residual 1e-1, 3e-2, 1e-2, the residual at 100 / 500 / 1000 epochs, and the
-// duality gap of the final certified point; writes the traces to bench/plots/matrix_game.csv
-// with the columns problem,method,iterations,oracle_calls,epochs,residual,seconds.
+// duality gap of the final certified point; writes the traces to matrix_game.csv in the build
+// tree (bench/trace_output.hpp) with the columns problem,method,iterations,oracle_calls,epochs,
+// residual,seconds.
 //
 //   cmake --preset bench && cmake --build --preset bench -j2 --target matrix_game_trace
-//   build/bench/bench/matrix_game_trace [--epochs N] [--seed S] [--csv FILE] [--no-csv]
+//   ITERUM_TRACE_DIR=bench/plots build/bench/bench/matrix_game_trace [--epochs N] [--seed S]
+//       [--csv FILE] [--no-csv]
 //   /usr/bin/python3 bench/plots/plot_traces.py bench/plots/matrix_game.csv
 //       bench/plots/matrix_game.png --x epochs     (one command)
 
@@ -57,9 +59,7 @@
 #include <iterum/fixed_point/matrix_game.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
-#ifndef ITERUM_PLOTS_DIR
-#define ITERUM_PLOTS_DIR "."
-#endif
+#include "trace_output.hpp"
 
 namespace {
 
@@ -176,7 +176,7 @@ void write_csv(const std::string& path, const std::vector<std::string>& names,
 int main(int argc, char** argv) {
   double epochs = 1000;
   std::uint64_t seed = 1;
-  std::string csv = std::string(ITERUM_PLOTS_DIR) + "/matrix_game.csv";
+  std::string csv = bench::trace_csv_path("matrix_game.csv");
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--epochs" && i + 1 < argc) {

@@ -1,7 +1,15 @@
 // Google Benchmark: iterum's conjugate_gradient against Eigen's ConjugateGradient on the 2-D
 // Poisson problem (n x n grid, Jacobi preconditioning, relative residual 1e-10, set-up
-// included). Run with --benchmark_repetitions=9 --benchmark_report_aggregates_only=true and
-// compare the medians; the tour (bench/compare) prints the ratio directly.
+// included). Run the repetitions interleaved and compare the medians:
+//
+//   build/bench/bench/cg_benchmark --benchmark_filter='/(128|256)' --benchmark_repetitions=15 \
+//       --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
+//
+// Without --benchmark_enable_random_interleaving Google Benchmark runs all repetitions of one
+// benchmark before the next, so a change of machine load lands on one side only. On a shared,
+// loaded machine the CPU column (time on a core) is steadier than the Time column (wall clock,
+// which includes waiting for a core); docs/linalg.md reports both. The tour (bench/compare)
+// prints the wall-clock ratio of interleaved runs directly.
 
 #include <benchmark/benchmark.h>
 
