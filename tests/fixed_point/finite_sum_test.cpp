@@ -1,4 +1,5 @@
-#include "iterum/fixed_point/finite_sum.hpp"
+#include "iterum/fixed_point/finite_sum_oracle.hpp"
+#include "iterum/fixed_point/operator_residual.hpp"
 
 #include <Eigen/SVD>
 #include <algorithm>
@@ -128,8 +129,8 @@ TEST_CASE("FiniteSumOracle counts component evaluations, also through its fallba
   const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.5, -0.5);
   Eigen::VectorXd direct(5), fallback(5), single(5);
   std::int64_t calls = 0;
-  const iterum::fixed_point::detail::FiniteSumOracle<LeastSquaresSum<double>> with(ls);
-  const iterum::fixed_point::detail::FiniteSumOracle<ComponentsOnly> without(bare);
+  const iterum::fixed_point::FiniteSumOracle<LeastSquaresSum<double>> with(ls);
+  const iterum::fixed_point::FiniteSumOracle<ComponentsOnly> without(bare);
 
   with.full(ls, x, direct, calls);
   REQUIRE(calls == 12);
@@ -150,7 +151,7 @@ TEST_CASE("FiniteSumOracle counts component evaluations, also through its fallba
 
   // The resolvent is not an oracle call; without one it is the identity.
   Eigen::VectorXd out(5);
-  iterum::fixed_point::detail::FiniteSumOracle<ComponentsOnly>::resolvent(bare, 0.3, x, out);
+  iterum::fixed_point::FiniteSumOracle<ComponentsOnly>::resolvent(bare, 0.3, x, out);
   REQUIRE(out == x);
   REQUIRE(calls == 27);
 }
