@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "iterum/core/random.hpp"
@@ -169,25 +170,39 @@ TEST_CASE("vr_halpern's default iteration budget scales with the problem",
   const iterum::fixed_point::PageHalpernMethod<F> page;
   const iterum::fixed_point::ResolventHalpernMethod<F> resolvent;
   const VrHalpernOptions defaults;
-  for (const Index n : {100, 10000, 1000000}) {
-    INFO("n " << n);
-    const double budget = VrHalpernOptions::default_oracle_budget(n);
-    CHECK(budget == std::max(2000.0 * static_cast<double>(n), 1e7));
+  for (const auto& [n, d] : {std::pair<Index, Index>{100, 5}, {2500, 20}, {10000, 40}}) {
+    INFO("n " << n << ", d " << d);
+    const F f(Matrix<double>::Ones(n, d), Vector<double>::Ones(n));
+    // 1e9 multiply-adds, a component call counting d (no resolvent here), or 10 epochs.
+    const double budget = std::max(1e9, 10.0 * static_cast<double>(n * d));
+    CHECK(VrHalpernOptions::default_budget(f) == budget);
     // Page: the budget over the expected calls of an iteration, p n + (1 - p) 2 floor(sqrt(n)).
     const double sqrt_n = std::sqrt(static_cast<double>(n));
     const double p = 4.0 / (sqrt_n + 5.0);
     const double calls = p * static_cast<double>(n) + (1 - p) * 2 * std::floor(sqrt_n);
-    CHECK(static_cast<double>(defaults.iteration_budget(page, n)) == Approx(budget / calls));
+    CHECK(static_cast<double>(defaults.iteration_budget(page, f)) ==
+          Approx(budget / (calls * static_cast<double>(d))));
     // InexactResolvent: the outer iterations whose expected calls first reach the budget.
-    const Index k = defaults.iteration_budget(resolvent, n);
+    const Index k = defaults.iteration_budget(resolvent, f);
+    const auto work = [&](Index j) {
+      return resolvent.expected_calls(j, n) * static_cast<double>(d);
+    };
     double total = 0;
-    for (Index j = 0; j < k; ++j) total += resolvent.expected_calls(j, n);
+    for (Index j = 0; j < k; ++j) total += work(j);
     CHECK(total >= budget);
-    CHECK(total - resolvent.expected_calls(k - 1, n) < budget);
+    CHECK(total - work(k - 1) < budget);
   }
+  // A resolvent counts d (1 + log2 d) per evaluation: a game's budget is smaller per iteration.
+  auto engine = iterum::make_engine(3);
+  const MatrixGame<double> game(iterum::fixed_point::policeman_burglar_matrix(16, 0.8, engine));
+  const iterum::fixed_point::PageHalpernMethod<MatrixGame<double>> game_page;
+  const double call = static_cast<double>(game.dim());  // 32
+  CHECK(static_cast<double>(defaults.iteration_budget(game_page, game)) ==
+        Approx(1e9 / (game_page.expected_calls(16) * call + call * 6.0)));
   // An explicit budget wins; an oracle budget lifts the iteration cap.
-  CHECK(VrHalpernOptions{.max_iterations = 17}.iteration_budget(page, 100) == 17);
-  CHECK(VrHalpernOptions{.max_oracle_calls = 5}.iteration_budget(page, 100) ==
+  const F small(Matrix<double>::Ones(100, 5), Vector<double>::Ones(100));
+  CHECK(VrHalpernOptions{.max_iterations = 17}.iteration_budget(page, small) == 17);
+  CHECK(VrHalpernOptions{.max_oracle_calls = 5}.iteration_budget(page, small) ==
         std::numeric_limits<Index>::max());
 }
 

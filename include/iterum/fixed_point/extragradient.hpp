@@ -85,8 +85,8 @@ struct ExtragradientOptions {
   /// Stop when the certificate (operator_residual.hpp) is at most this (absolute).
   double tolerance = 1e-6;
   /// Iteration budget (`MaxIterations`). Unset: unlimited when `max_oracle_calls` is set (that
-  /// budget bounds the run), else the iterations of `default_max_epochs` epochs of the
-  /// variant's expected work, at least 1e7 component calls (see `iteration_budget`).
+  /// budget bounds the run), else the iterations of about 1e9 multiply-adds of the variant's
+  /// expected work, at least 10 epochs (`default_work`, `iteration_budget`).
   std::optional<Index> max_iterations{};
   /// Budget on the method's component evaluations (`BudgetExhausted`); unset: none.
   std::optional<std::int64_t> max_oracle_calls{};
@@ -117,29 +117,27 @@ struct ExtragradientOptions {
   /// VarianceReduced: the weight alpha of u_k in ubar_k, in [0, 1); unset: 1 - p.
   std::optional<double> alpha{};
 
-  /// The default iteration budget allows the expected work of `default_max_epochs` epochs (n
-  /// component calls each) or `default_min_oracle_calls` component calls, whichever is more:
-  /// about 10 s on the largest problems of docs/fixed_point.md, under a second on small ones.
-  static constexpr double default_max_epochs = 2000.0;
-  static constexpr double default_min_oracle_calls = 1e7;  ///< see `default_max_epochs`
+  /// The work the default iteration budget allows: `default_work` multiply-adds, a component
+  /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
+  /// epochs, whichever is more (as `VrHalpernOptions`).
+  static constexpr double default_work = 1e9;
+  static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
 
-  /// The component calls the default iteration budget allows for n components.
-  [[nodiscard]] static double default_oracle_budget(Index n) noexcept {
-    return std::max(default_max_epochs * static_cast<double>(n), default_min_oracle_calls);
-  }
-
-  /// The iteration budget on n components: `max_iterations` when set; else unlimited when
-  /// `max_oracle_calls` is set, else the iterations whose expected component calls make
-  /// `default_oracle_budget(n)` (Plain and Anchored: 2n calls per iteration; VarianceReduced:
-  /// 2 + p n expected).
-  [[nodiscard]] Index iteration_budget(Index n) const {
+  /// The iteration budget on `f`: `max_iterations` when set; else unlimited when
+  /// `max_oracle_calls` is set, else the iterations whose expected work makes the default
+  /// work (Plain and Anchored: 2n calls and 2 resolvents per iteration; VarianceReduced:
+  /// 2 + p n calls and 2 resolvents).
+  template <class F>
+  [[nodiscard]] Index iteration_budget(const F& f) const {
     if (max_iterations) return *max_iterations;
     if (max_oracle_calls) return std::numeric_limits<Index>::max();
+    const auto n = static_cast<double>(f.size());
+    const detail::WorkModel<F> work(f);
     const double calls = variant == ExtragradientVariant::VarianceReduced
-                             ? 2.0 + snapshot_probability.value_or(1.0 / static_cast<double>(n)) *
-                                         static_cast<double>(n)
-                             : 2.0 * static_cast<double>(n);
-    return static_cast<Index>(std::ceil(default_oracle_budget(n) / calls));
+                             ? 2.0 + snapshot_probability.value_or(1.0 / n) * n
+                             : 2.0 * n;
+    const double budget = std::max(default_work, default_min_epochs * n * work.call);
+    return detail::iterations_for(budget, calls * work.call + 2.0 * work.resolvent);
   }
 
   /// Throws `iterum::invalid_argument` naming `function` when neither `step` nor `lipschitz`
@@ -201,7 +199,7 @@ template <class F, class X0>
                             ? *options.step
                             : extragradient_theory_step(options.variant, *options.lipschitz, alpha);
     check::positive(function, "step", step);
-    const Index budget = options.iteration_budget(n);
+    const Index budget = options.iteration_budget(f);
     switch (options.variant) {
       case ExtragradientVariant::Plain: {
         const ExtragradientMethod<F> method({.step = step});

@@ -49,8 +49,8 @@ struct VrHalpernOptions {
   /// Stop when the certificate (operator_residual.hpp) is at most this (absolute).
   double tolerance = 1e-6;
   /// Iteration budget (`MaxIterations`). Unset: unlimited when `max_oracle_calls` is set (that
-  /// budget bounds the run), else the iterations of about `default_max_epochs` epochs of the
-  /// method's expected work, at least 1e7 component calls (see `iteration_budget`).
+  /// budget bounds the run), else the iterations of about 1e9 multiply-adds of the method's
+  /// expected work, at least 10 epochs (`default_work`, `iteration_budget`).
   std::optional<Index> max_iterations{};
   /// Budget on the method's component evaluations (`BudgetExhausted`); unset: none.
   std::optional<std::int64_t> max_oracle_calls{};
@@ -98,37 +98,49 @@ struct VrHalpernOptions {
   std::optional<double> inner_step{};
   double inner_step_scale = 1.0;
 
-  /// The default iteration budget allows the expected work of `default_max_epochs` epochs (n
-  /// component calls each) or `default_min_oracle_calls` component calls, whichever is more:
-  /// about 10 s on the largest problems of docs/fixed_point.md, under a second on small ones.
-  static constexpr double default_max_epochs = 2000.0;
-  static constexpr double default_min_oracle_calls = 1e7;  ///< see `default_max_epochs`
+  /// The work the default iteration budget allows: `default_work` multiply-adds, a component
+  /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
+  /// epochs, whichever is more (measured: a few seconds on the problems of
+  /// docs/fixed_point.md, about 20 s for the largest, 40000 x 100, on a loaded machine).
+  static constexpr double default_work = 1e9;
+  static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
 
-  /// The component calls the default iteration budget allows for n components.
-  [[nodiscard]] static double default_oracle_budget(Index n) noexcept {
-    return std::max(default_max_epochs * static_cast<double>(n), default_min_oracle_calls);
-  }
-
-  /// The iteration budget of `vr_halpern` running `method` on n components: `max_iterations`
-  /// when set; else unlimited when `max_oracle_calls` is set, else the iterations whose
-  /// expected component calls make `default_oracle_budget(n)` (Page: that budget over
-  /// p n + (1 - p) 2b, with the asymptotic p; InexactResolvent: the outer iterations whose
-  /// n + M_k (2 + p n) calls add up to it).
+  /// The iteration budget of `vr_halpern` running `method` on `f`: `max_iterations` when set;
+  /// else unlimited when `max_oracle_calls` is set (that budget bounds the run), else the
+  /// iterations whose expected work makes the default work (Page: p n + (1 - p) 2b calls and
+  /// one resolvent per iteration, p the asymptotic full-pass probability; InexactResolvent:
+  /// n + M_k (2 + p n) calls and M_k resolvents in outer iteration k).
   template <class F>
-  [[nodiscard]] Index iteration_budget(const PageHalpernMethod<F>& method, Index n) const {
+  [[nodiscard]] Index iteration_budget(const PageHalpernMethod<F>& method, const F& f) const {
     if (max_iterations) return *max_iterations;
     if (max_oracle_calls) return std::numeric_limits<Index>::max();
-    return static_cast<Index>(std::ceil(default_oracle_budget(n) / method.expected_calls(n)));
+    const auto n = static_cast<Index>(f.size());
+    const detail::WorkModel<F> work(f);
+    return detail::iterations_for(default_budget(f),
+                                  method.expected_calls(n) * work.call + work.resolvent);
   }
   template <class F>
-  [[nodiscard]] Index iteration_budget(const ResolventHalpernMethod<F>& method, Index n) const {
+  [[nodiscard]] Index iteration_budget(const ResolventHalpernMethod<F>& method, const F& f) const {
     if (max_iterations) return *max_iterations;
     if (max_oracle_calls) return std::numeric_limits<Index>::max();
-    const double budget = default_oracle_budget(n);
-    double calls = 0.0;
+    const auto n = static_cast<Index>(f.size());
+    const detail::WorkModel<F> work(f);
+    const double budget = default_budget(f);
+    double spent = 0.0;
     Index k = 0;
-    while (calls < budget) calls += method.expected_calls(k++, n);
+    while (spent < budget) {
+      spent += method.expected_calls(k, n) * work.call +
+               static_cast<double>(method.inner_iterations(k, n)) * work.resolvent;
+      ++k;
+    }
     return k;
+  }
+
+  /// The default work for `f` (see `default_work`).
+  template <class F>
+  [[nodiscard]] static double default_budget(const F& f) {
+    const detail::WorkModel<F> work(f);
+    return std::max(default_work, default_min_epochs * static_cast<double>(f.size()) * work.call);
   }
 
   /// Throws `iterum::invalid_argument` naming `function` and the option for every value out of
@@ -202,7 +214,7 @@ template <class F, class X0>
                                          .full_probability = options.full_probability,
                                          .seed = options.seed});
       return detail::run_finite_sum(f, method, method.init(f, u0), options, eta,
-                                    options.iteration_budget(method, n), function, clock);
+                                    options.iteration_budget(method, f), function, clock);
     } else {
       const double eta = options.step ? *options.step : sqrt_n / *options.lipschitz;
       const double p =
@@ -220,7 +232,7 @@ template <class F, class X0>
            .restart_decay = options.restart_decay,
            .seed = options.seed});
       return detail::run_finite_sum(f, method, method.init(f, u0), options, eta,
-                                    options.iteration_budget(method, n), function, clock);
+                                    options.iteration_budget(method, f), function, clock);
     }
   } else {
     return Summary{};

@@ -4,6 +4,9 @@
 /// @brief The skeleton the finite-sum facades (`vr_halpern`, `extragradient`) share: argument
 /// checks, and running a method under `Certified` with the operator-residual certificate.
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -44,6 +47,26 @@ inline void validate_certificate_step(std::string_view function,
     check::positive(function, "options.certificate_step", *certificate_step);
     check::finite(function, "options.certificate_step", *certificate_step);
   }
+}
+
+/// The work measure of the default iteration budgets: a component call of F counts dim
+/// (a dense component is dim multiply-adds), a resolvent evaluation dim (1 + log2 dim) (a
+/// sort-based projection; nothing when F has no resolvent).
+template <class F>
+struct WorkModel {
+  double call = 0.0;       ///< work of one component call
+  double resolvent = 0.0;  ///< work of one resolvent evaluation
+
+  explicit WorkModel(const F& f) : call(static_cast<double>(f.dim())) {
+    if constexpr (HasResolvent<F>) resolvent = call * (1.0 + std::log2(std::max(call, 1.0)));
+  }
+};
+
+/// Iterations whose work, at `work_per_iteration`, makes `budget` (at least 1).
+[[nodiscard]] inline Index iterations_for(double budget, double work_per_iteration) {
+  const double k = std::ceil(budget / std::max(work_per_iteration, 1.0));
+  if (!(k < 9e18)) return std::numeric_limits<Index>::max();
+  return std::max<Index>(1, static_cast<Index>(k));
 }
 
 template <class F>
