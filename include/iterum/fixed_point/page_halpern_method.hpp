@@ -38,15 +38,9 @@ namespace iterum::fixed_point {
 
 /// The iterate of `PageHalpernMethod`.
 template <class F>
-struct PageHalpernState {
+struct PageHalpernState : VrAnchorState<typename F::Scalar> {
   using Scalar = typename F::Scalar;
-  Vector<Scalar> u;       ///< u_k
-  Vector<Scalar> u_prev;  ///< u_{k-1}
-  Vector<Scalar> anchor;  ///< u_0, or the point of the last restart
-  Vector<Scalar> trial;   ///< scratch: the argument of the resolvent
-  Index since_anchor = 0;
-  double anchor_residual = std::numeric_limits<double>::infinity();
-  Index restarts = 0;
+  Vector<Scalar> trial;        ///< scratch: the argument of the resolvent
   Index full_evaluations = 0;  ///< how many times g was set to F(u) exactly
   PageEstimator<F> estimator;  ///< g_k
   Engine engine{};             ///< the draws, seeded from `Params::seed` by `init`
@@ -84,9 +78,7 @@ class PageHalpernMethod {
   /// Starts and anchors at `x0` (`f.dim()` entries); no oracle call.
   [[nodiscard]] State init(const F& f, const Vector<Scalar>& x0) const {
     State s;
-    s.u = x0;
-    s.u_prev = x0;
-    s.anchor = x0;
+    s.start_at(x0);
     s.trial.resize(x0.size());
     s.engine = make_engine(params_.seed);
     s.estimator = PageEstimator<F>(f, batch(static_cast<Index>(f.size())));

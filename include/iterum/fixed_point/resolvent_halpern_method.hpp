@@ -42,16 +42,10 @@ namespace iterum::fixed_point {
 
 /// The iterate of `ResolventHalpernMethod`.
 template <class F>
-struct ResolventHalpernState {
+struct ResolventHalpernState : VrAnchorState<typename F::Scalar> {
   using Scalar = typename F::Scalar;
-  Vector<Scalar> u;       ///< the outer iterate u_k
-  Vector<Scalar> u_prev;  ///< unused by the method; kept for the shared restart rule
-  Vector<Scalar> anchor;  ///< u_0, or the point of the last restart
   // VR-FoRB workspace: inner iterate, snapshot, previous snapshot, Phi(snapshot), scratch.
   Vector<Scalar> v, w, w_prev, phi_w, trial;
-  Index since_anchor = 0;
-  double anchor_residual = std::numeric_limits<double>::infinity();
-  Index restarts = 0;
   double snapshot_probability = 0.5;  ///< p, resolved for this problem by `init`
   FiniteSumOracle<F> oracle;          ///< counted access to F
   Engine engine{};                    ///< the draws, seeded from `Params::seed` by `init`
@@ -105,9 +99,7 @@ class ResolventHalpernMethod {
   /// Starts and anchors at `x0` (`f.dim()` entries); no oracle call.
   [[nodiscard]] State init(const F& f, const Vector<Scalar>& x0) const {
     State s;
-    s.u = x0;
-    s.u_prev = x0;
-    s.anchor = x0;
+    s.start_at(x0);
     s.v = x0;
     s.w = x0;
     s.w_prev = x0;

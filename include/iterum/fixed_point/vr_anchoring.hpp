@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <limits>
 
 #include "iterum/core/types.hpp"
 
@@ -30,6 +31,25 @@ enum class VrRestart {
   Adaptive,  ///< re-anchor once a certificate is at most `restart_decay` times the anchor's
 };
 
+/// The anchored part of a variance-reduced Halpern state: the iterate, the anchor and the
+/// restart bookkeeping that `on_certificate` updates.
+template <class Scalar>
+struct VrAnchorState {
+  Vector<Scalar> u;        ///< the (outer) iterate u_k
+  Vector<Scalar> u_prev;   ///< u_{k-1} (Alg. 1's PAGE differences)
+  Vector<Scalar> anchor;   ///< u_0, or the point of the last restart
+  Index since_anchor = 0;  ///< k: iterations since the anchor was set
+  double anchor_residual = std::numeric_limits<double>::infinity();  ///< certificate at the anchor
+  Index restarts = 0;                                                ///< anchor moves
+
+  /// Starts and anchors at x0.
+  void start_at(const Vector<Scalar>& x0) {
+    u = x0;
+    u_prev = x0;
+    anchor = x0;
+  }
+};
+
 namespace detail {
 
 /// lambda_k of the anchoring.
@@ -39,20 +59,17 @@ template <class Scalar>
   return Scalar(1) / static_cast<Scalar>(k + 2);
 }
 
-/// The restart rule on a fresh certificate at `point` (see the file comment); `S` has
-/// `anchor`, `u`, `u_prev`, `anchor_residual`, `since_anchor` and `restarts`.
-template <class S, class Point>
-void vr_restart_on_certificate(VrRestart rule, double decay, S& s, double residual,
-                               const Point& point) {
+/// The restart rule on a fresh certificate at `point` (see the file comment).
+template <class Scalar>
+void vr_restart_on_certificate(VrRestart rule, double decay, VrAnchorState<Scalar>& s,
+                               double residual, const Vector<Scalar>& point) {
   if (rule != VrRestart::Adaptive) return;
   if (!std::isfinite(s.anchor_residual)) {
     s.anchor_residual = residual;
     return;
   }
   if (residual <= decay * s.anchor_residual && s.since_anchor > 0) {
-    s.anchor = point;
-    s.u = point;
-    s.u_prev = point;
+    s.start_at(point);
     s.anchor_residual = residual;
     s.since_anchor = 0;
     ++s.restarts;
