@@ -133,7 +133,7 @@ TEST_CASE("vr_halpern with default options converges quickly on a 400x5 least-sq
   // Without restarts this ran 0.5-4 million epochs to the default tolerance 1e-6 (and the old
   // default cap of 1e8 iterations let a run go on for minutes); the default adaptive restarts
   // converge in a few hundred epochs.
-  for (const std::uint64_t seed : {1, 2, 3}) {
+  for (const std::uint64_t seed : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}}) {
     auto engine = iterum::make_engine(seed);
     Matrix<double> a(400, 5);
     for (Index i = 0; i < a.size(); ++i) a.data()[i] = iterum::random::normal(engine);
@@ -184,9 +184,9 @@ TEST_CASE("vr_halpern's default iteration budget scales with the problem",
           Approx(budget / (calls * static_cast<double>(d))));
     // InexactResolvent: the outer iterations whose expected calls first reach the budget.
     const Index k = defaults.iteration_budget(resolvent, f);
-    const auto work = [&](Index j) {
-      return resolvent.expected_calls(j, n) * static_cast<double>(d);
-    };
+    const Index components = n;
+    const auto dimension = static_cast<double>(d);
+    const auto work = [&](Index j) { return resolvent.expected_calls(j, components) * dimension; };
     double total = 0;
     for (Index j = 0; j < k; ++j) total += work(j);
     CHECK(total >= budget);
