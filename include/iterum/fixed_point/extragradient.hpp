@@ -160,8 +160,8 @@ struct ExtragradientOptions {
 };
 
 /// Solves 0 in F(u) + G(u) for a finite sum F (with G the resolvent part, or G = 0) by the
-/// extragradient variant `options.variant`, stopping on the operator-residual certificate of
-/// finite_sum.hpp.
+/// extragradient variant `options.variant`, stopping on the operator-residual certificate
+/// (operator_residual.hpp).
 ///
 /// @param f        a `FiniteSum` (monotone, Lipschitz; optional `evaluate`, `add_component`,
 ///                 `resolvent`).
