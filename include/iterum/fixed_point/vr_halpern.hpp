@@ -12,7 +12,7 @@
 /// operator-residual certificate (operator_residual.hpp: an element of (F + G) at a
 /// forward-backward point) every `certificate_every` epochs; component calls are counted in
 /// `counters.oracle_calls`, certificate calls apart (`certificate_calls`). By default the
-/// anchor restarts adaptively (vr_anchoring.hpp): on least squares this cut the work 2x to
+/// anchor restarts adaptively (vr_anchoring.hpp): on least squares this cut the work 1.6x to
 /// 10^4x, on matrix games it changed it by less than 8% (docs/fixed_point.md).
 
 #include <Eigen/Core>
@@ -100,8 +100,8 @@ struct VrHalpernOptions {
 
   /// The work the default iteration budget allows: `default_work` multiply-adds, a component
   /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
-  /// epochs, whichever is more (measured: a few seconds on the problems of
-  /// docs/fixed_point.md, about 20 s for the largest, 40000 x 100, on a loaded machine).
+  /// epochs, whichever is more (measured: at most 6.7 s on the problems of
+  /// docs/fixed_point.md, for the largest, 40000 x 100 least squares).
   static constexpr double default_work = 1e9;
   static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
 
