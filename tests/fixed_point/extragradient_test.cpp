@@ -63,10 +63,10 @@ LinearSum bilinear_game(const Eigen::MatrixXd& a) {
   return f;
 }
 
-/// Problem P4 of the research note (the quadratic min-max of arXiv 2310.02987's experiments,
-/// the classical lower-bound construction): min_x max_y x^T H x / 2 - h^T x - y^T (A x - b),
-/// A with 1 on the anti-diagonal and -1 next to it, divided by 4; H = 2 A^T A; b = 1/4;
-/// h = e_n / 4. F(x, y) = (H x - h - A^T y, A x - b).
+/// The quadratic min-max of the experiments of arXiv 2310.02987 (Sec. 5), the classical
+/// lower-bound construction of Ouyang & Xu (Math. Program., 2021): min_x max_y x^T H x / 2 - h^T x
+/// - y^T (A x - b), A with 1 on the anti-diagonal and -1 next to it, divided by 4; H = 2 A^T A; b =
+/// 1/4; h = e_n / 4. F(x, y) = (H x - h - A^T y, A x - b).
 LinearSum hard_quadratic(Index n) {
   Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, n);
   for (Index i = 0; i < n; ++i) {
@@ -144,8 +144,8 @@ TEST_CASE("Every extragradient variant solves a small policeman-burglar game",
   for (const auto& c : cases) {
     INFO(to_string(c.variant));
     ExtragradientOptions options{.variant = c.variant, .step = c.step};
-    options.control.tolerance = c.tolerance;
-    options.control.certificate_step = 1.0 / game.lipschitz();
+    options.tolerance = c.tolerance;
+    options.certificate_step = 1.0 / game.lipschitz();
     const auto r = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
     CAPTURE(r.iterations, r.epochs(), r.residual, to_string(r.status));
     REQUIRE(r.ok());
@@ -184,7 +184,7 @@ TEST_CASE("EG and EAG converge on an unconstrained bilinear game with solution 0
                                            std::pair{ExtragradientVariant::Anchored, 1e-4}}) {
     INFO(to_string(variant));
     const auto r = iterum::fixed_point::extragradient(
-        f, z0, {.variant = variant, .lipschitz = 2.0, .control = {.tolerance = tolerance}});
+        f, z0, {.tolerance = tolerance, .variant = variant, .lipschitz = 2.0});
     CAPTURE(r.iterations);
     REQUIRE(r.ok());
     Eigen::VectorXd fx(8);
@@ -197,7 +197,7 @@ TEST_CASE("EG and EAG converge on an unconstrained bilinear game with solution 0
 
 TEST_CASE("EAG keeps k ||F(z_k)|| bounded on the lower-bound quadratic, EG does not",
           "[fixed_point][extragradient][rate]") {
-  // P4 with n = 50 (d = 100): ||z0 - z*|| = 207 and sigma_min = 0.0077, so at the theory step
+  // With n = 50 (d = 100): ||z0 - z*|| = 207 and sigma_min = 0.0077, so at the theory step
   // eta = 1/(8L) neither method is near z* within 20000 iterations. EAG's ||F(z_k)|| is O(1/k)
   // (Yoon & Ryu, Thm. 1: ||F(z_k)|| <= sqrt(260) ||z0 - z*|| / (eta (k + 1))): (k + 1) ||F||
   // levels off (at about 2600, near k = 3000, then oscillates below it), while EG's ||F(z_k)||
@@ -216,7 +216,7 @@ TEST_CASE("EAG keeps k ||F(z_k)|| bounded on the lower-bound quadratic, EG does 
     std::vector<double> out;
     Eigen::VectorXd fz(100);
     for (Index k = 0; k <= iterations; ++k) {
-      f.evaluate(method.point(state), fz);
+      f.evaluate(method.iterate(state), fz);
       out.push_back(static_cast<double>(k + 1) * fz.norm());
       if (k < iterations) method.step(f, state);
     }
@@ -226,8 +226,9 @@ TEST_CASE("EAG keeps k ||F(z_k)|| bounded on the lower-bound quadratic, EG does 
     return *std::max_element(v.begin() + from, v.begin() + to + 1);
   };
   const auto eag =
-      scaled_residuals(iterum::fixed_point::AnchoredExtragradientMethod<LinearSum>(eta));
-  const auto eg = scaled_residuals(iterum::fixed_point::ExtragradientMethod<LinearSum>(eta));
+      scaled_residuals(iterum::fixed_point::AnchoredExtragradientMethod<LinearSum>({.step = eta}));
+  const auto eg =
+      scaled_residuals(iterum::fixed_point::ExtragradientMethod<LinearSum>({.step = eta}));
 
   const double bound = std::sqrt(260.0) * distance / eta;
   REQUIRE(*std::max_element(eag.begin(), eag.end()) <= bound);
@@ -245,7 +246,7 @@ TEST_CASE("EAG keeps k ||F(z_k)|| bounded on the lower-bound quadratic, EG does 
 TEST_CASE("The VR-EG estimator is unbiased", "[fixed_point][extragradient][vr]") {
   const auto game = police_game(8, 5);
   using Method = iterum::fixed_point::VrExtragradientMethod<MatrixGame<double>>;
-  const Method method(0.01, 0.125, 0.875, 99);
+  const Method method({.step = 0.01, .snapshot_probability = 0.125, .alpha = 0.875, .seed = 99});
   auto engine = iterum::make_engine(6);
   const Eigen::VectorXd snapshot = iterum::random::uniform_vector(engine, 16);
   const Eigen::VectorXd at = iterum::random::uniform_vector(engine, 16);
@@ -284,7 +285,10 @@ TEST_CASE("VR-EG counts 2 calls per step and n per snapshot refresh; refreshes h
   const auto game = police_game(30, 7);
   const double p = 1.0 / 30.0;
   const iterum::fixed_point::VrExtragradientMethod<MatrixGame<double>> method(
-      0.99 * std::sqrt(p) / game.mean_square_lipschitz(), p, 1 - p, 3);
+      {.step = 0.99 * std::sqrt(p) / game.mean_square_lipschitz(),
+       .snapshot_probability = p,
+       .alpha = 1 - p,
+       .seed = 3});
   auto state = method.init(game, game.uniform_start());
   const Index steps = 20000;
   for (Index k = 0; k < steps; ++k) method.step(game, state);
@@ -296,23 +300,23 @@ TEST_CASE("VR-EG counts 2 calls per step and n per snapshot refresh; refreshes h
 TEST_CASE("Extragradient runs are reproducible from the seed", "[fixed_point][extragradient]") {
   const auto game = police_game(12, 9);
   auto options = game_options(game, ExtragradientVariant::VarianceReduced);
-  options.control.tolerance = 0;
-  options.control.max_oracle_calls = 12 * 40;
-  options.control.seed = 5;
+  options.tolerance = 0;
+  options.max_oracle_calls = 12 * 40;
+  options.seed = 5;
   const auto first = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
   const auto again = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
   REQUIRE(first.iterations == again.iterations);
   REQUIRE(first.counters == again.counters);
   REQUIRE(first.x == again.x);
   REQUIRE(first.residual == again.residual);
-  options.control.seed = 6;
+  options.seed = 6;
   const auto other = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
   REQUIRE((other.x - first.x).norm() > 1e-8);
   // The deterministic variants ignore the seed.
   auto plain = game_options(game, ExtragradientVariant::Plain);
-  plain.control.max_iterations = 20;
+  plain.max_iterations = 20;
   const auto a = iterum::fixed_point::extragradient(game, game.uniform_start(), plain);
-  plain.control.seed = 77;
+  plain.seed = 77;
   const auto b = iterum::fixed_point::extragradient(game, game.uniform_start(), plain);
   REQUIRE(a.x == b.x);
 }
@@ -322,8 +326,8 @@ TEST_CASE("Extragradient stops on its budgets and reports NaN", "[fixed_point][e
   for (const auto variant : all_variants) {
     INFO(to_string(variant));
     auto options = game_options(game, variant);
-    options.control.tolerance = 0;
-    options.control.max_oracle_calls = 95;
+    options.tolerance = 0;
+    options.max_oracle_calls = 95;
     const auto budget = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
     REQUIRE(budget.status == Status::BudgetExhausted);
     REQUIRE(budget.counters.oracle_calls >= 95);
@@ -335,14 +339,14 @@ TEST_CASE("Extragradient stops on its budgets and reports NaN", "[fixed_point][e
       // 2 calls per step, n = 10 per refresh: at most 11 calls past the budget.
       REQUIRE(budget.counters.oracle_calls <= 95 + 11);
     }
-    options.control.max_oracle_calls.reset();
-    options.control.max_iterations = 7;
+    options.max_oracle_calls.reset();
+    options.max_iterations = 7;
     const auto capped = iterum::fixed_point::extragradient(game, game.uniform_start(), options);
     REQUIRE(capped.status == Status::MaxIterations);
     REQUIRE(capped.iterations == 7);
 
     const PoisonedGame poisoned{&game, 12};
-    options.control.max_iterations = 100000;
+    options.max_iterations = 100000;
     const auto broken = iterum::fixed_point::extragradient(poisoned, game.uniform_start(), options);
     REQUIRE(broken.status == Status::NumericalIssue);
     REQUIRE(broken.iterations < 100000);
@@ -380,8 +384,8 @@ TEST_CASE("Extragradient rejects bad input with exact messages",
   REQUIRE(message({.lipschitz = 1.0, .alpha = 1.0}) ==
           "iterum::fixed_point::extragradient: argument 'options.alpha' must lie in [0, 1) (got "
           "1)");
-  REQUIRE(message({.lipschitz = 1.0, .control = {.certificate_every_epochs = 0}}) ==
-          "iterum::fixed_point::extragradient: argument 'options.control.certificate_every_epochs' "
+  REQUIRE(message({.certificate_every = 0, .lipschitz = 1.0}) ==
+          "iterum::fixed_point::extragradient: argument 'options.certificate_every' "
           "must be positive (got 0)");
   REQUIRE(message({.lipschitz = 1.0}, Eigen::VectorXd::Ones(5)) ==
           "iterum::fixed_point::extragradient: argument 'x0' must have as many entries as F has "
@@ -402,7 +406,7 @@ TEST_CASE("Extragradient theory steps follow the papers", "[fixed_point][extragr
   // The facade uses them: one EG step from the theory step equals one with the explicit step.
   const auto game = police_game(6, 15);
   auto from_lipschitz = game_options(game, ExtragradientVariant::Plain);
-  from_lipschitz.control.max_iterations = 3;
+  from_lipschitz.max_iterations = 3;
   ExtragradientOptions explicit_step = from_lipschitz;
   explicit_step.lipschitz.reset();
   explicit_step.step = 0.99 / game.lipschitz();
@@ -418,10 +422,11 @@ TEST_CASE("Extragradient theory steps follow the papers", "[fixed_point][extragr
 TEST_CASE("Extragradient steps do not allocate", "[fixed_point][extragradient][allocation]") {
   const auto game = police_game(9, 17);
   const Eigen::VectorXd z0 = game.uniform_start();
-  const iterum::fixed_point::ExtragradientMethod<MatrixGame<double>> eg(0.01);
-  const iterum::fixed_point::AnchoredExtragradientMethod<MatrixGame<double>> eag(0.01);
+  const iterum::fixed_point::ExtragradientMethod<MatrixGame<double>> eg({.step = 0.01});
+  const iterum::fixed_point::AnchoredExtragradientMethod<MatrixGame<double>> eag({.step = 0.01});
   // p = 1/2: the refresh path runs too.
-  const iterum::fixed_point::VrExtragradientMethod<MatrixGame<double>> vr(0.01, 0.5, 0.5, 1);
+  const iterum::fixed_point::VrExtragradientMethod<MatrixGame<double>> vr(
+      {.step = 0.01, .snapshot_probability = 0.5, .alpha = 0.5, .seed = 1});
   auto eg_state = eg.init(game, z0);
   auto eag_state = eag.init(game, z0);
   auto vr_state = vr.init(game, z0);

@@ -1,4 +1,5 @@
-#include "iterum/fixed_point/finite_sum.hpp"
+#include "iterum/fixed_point/finite_sum_oracle.hpp"
+#include "iterum/fixed_point/operator_residual.hpp"
 
 #include <Eigen/SVD>
 #include <algorithm>
@@ -6,9 +7,15 @@
 #include <cstdint>
 #include <limits>
 
+#include "iterum/core/certified.hpp"
+#include "iterum/core/concepts.hpp"
 #include "iterum/core/random.hpp"
+#include "iterum/core/solve.hpp"
+#include "iterum/core/stop.hpp"
+#include "iterum/fixed_point/extragradient.hpp"
 #include "iterum/fixed_point/least_squares_sum.hpp"
 #include "iterum/fixed_point/matrix_game.hpp"
+#include "iterum/fixed_point/vr_halpern.hpp"
 #include "iterum/prox/simplex.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
@@ -128,8 +135,8 @@ TEST_CASE("FiniteSumOracle counts component evaluations, also through its fallba
   const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.5, -0.5);
   Eigen::VectorXd direct(5), fallback(5), single(5);
   std::int64_t calls = 0;
-  const iterum::fixed_point::detail::FiniteSumOracle<LeastSquaresSum<double>> with(ls);
-  const iterum::fixed_point::detail::FiniteSumOracle<ComponentsOnly> without(bare);
+  const iterum::fixed_point::FiniteSumOracle<LeastSquaresSum<double>> with(ls);
+  const iterum::fixed_point::FiniteSumOracle<ComponentsOnly> without(bare);
 
   with.full(ls, x, direct, calls);
   REQUIRE(calls == 12);
@@ -150,7 +157,7 @@ TEST_CASE("FiniteSumOracle counts component evaluations, also through its fallba
 
   // The resolvent is not an oracle call; without one it is the identity.
   Eigen::VectorXd out(5);
-  iterum::fixed_point::detail::FiniteSumOracle<ComponentsOnly>::resolvent(bare, 0.3, x, out);
+  iterum::fixed_point::FiniteSumOracle<ComponentsOnly>::resolvent(bare, 0.3, x, out);
   REQUIRE(out == x);
   REQUIRE(calls == 27);
 }
@@ -261,4 +268,45 @@ TEST_CASE("LeastSquaresSum: components average to F, constants against SVD and t
   REQUIRE(invalid_argument_message(
               [&] { LeastSquaresSum<double> bad(Eigen::MatrixXd(0, 3), Eigen::VectorXd(0)); }) ==
           "iterum::fixed_point::LeastSquaresSum: argument 'A' must not be empty (got size 0)");
+}
+
+TEST_CASE("The finite-sum methods compose with core's Certified, solve and warm starts",
+          "[fixed_point][finite_sum]") {
+  using LS = LeastSquaresSum<double>;
+  namespace fp = iterum::fixed_point;
+  static_assert(iterum::WarmStartable<const fp::PageHalpernMethod<LS>, LS, Eigen::VectorXd>);
+  static_assert(iterum::WarmStartable<const fp::ResolventHalpernMethod<LS>, LS, Eigen::VectorXd>);
+  static_assert(iterum::WarmStartable<const fp::ExtragradientMethod<LS>, LS, Eigen::VectorXd>);
+  static_assert(
+      iterum::WarmStartable<const fp::AnchoredExtragradientMethod<LS>, LS, Eigen::VectorXd>);
+  static_assert(iterum::WarmStartable<const fp::VrExtragradientMethod<LS>, LS, Eigen::VectorXd>);
+  using Page = iterum::Certified<fp::PageHalpernMethod<LS>, OperatorResidual<LS>>;
+  static_assert(iterum::Method<Page, LS>);
+  static_assert(iterum::WarmStartable<const Page, LS, Eigen::VectorXd>);
+  static_assert(iterum::Certificate<OperatorResidual<LS>, LS, Eigen::VectorXd>);
+
+  // The method driven by hand under Certified reproduces the facade bit for bit.
+  const auto f = small_least_squares(3);
+  const Eigen::VectorXd x0 = Eigen::VectorXd::LinSpaced(5, 1.0, -1.0);
+  const double eta = 1.0 / f.lipschitz();
+  const auto facade =
+      fp::vr_halpern(f, x0, {.tolerance = 1e-9, .seed = 4, .lipschitz = f.lipschitz()});
+  REQUIRE(facade.ok());
+  Page method(fp::PageHalpernMethod<LS>({.step = eta, .seed = 4}), OperatorResidual<LS>(f, eta),
+              {.every = 5.0, .work_unit = static_cast<double>(f.size())});
+  auto result =
+      iterum::solve_from(f, method, method.init(f, x0), iterum::stop::residual_below(1e-9));
+  method.finish(f, result, 1e-9);
+  REQUIRE(result.ok());
+  REQUIRE(result.state.x == facade.x);
+  REQUIRE(result.iterations == facade.iterations);
+  REQUIRE(result.counters == facade.counters);
+  REQUIRE(result.residual == facade.residual);
+  REQUIRE(result.trace.size() == facade.trace.size());
+  REQUIRE(result.state.certificate.calls() == facade.certificate_calls);
+  REQUIRE(result.state.inner.restarts == facade.restarts);
+  // The trace's work is in epochs.
+  for (const auto& point : facade.trace) {
+    REQUIRE(point.work == static_cast<double>(point.counters.oracle_calls) / 12.0);
+  }
 }

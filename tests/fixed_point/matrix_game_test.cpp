@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "iterum/core/random.hpp"
-#include "iterum/fixed_point/finite_sum.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"

@@ -1,9 +1,12 @@
 #include "iterum/fixed_point/vr_halpern.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "iterum/core/random.hpp"
@@ -98,15 +101,15 @@ TEST_CASE("vr_halpern Alg. 1 (PAGE) solves a cocoercive least-squares sum", "[vr
   const double mu = Eigen::SelfAdjointEigenSolver<Matrix<double>>(gram).eigenvalues().minCoeff();
   VrHalpernOptions options;
   options.lipschitz = f.lipschitz();
-  options.control.seed = 3;
+  options.seed = 3;
   // Plain Halpern converges sublinearly (O(1/k)): a moderate tolerance.
-  options.control.tolerance = 1e-4 * norm_of_f(f, x0);
+  options.tolerance = 1e-4 * norm_of_f(f, x0);
   const auto plain = vr_halpern(f, x0, options);
   REQUIRE(plain.status == Status::Converged);
   CHECK((plain.x - x_ls).norm() <= 1.01 * plain.residual / mu);
   // With restarts the convergence is linear on this strongly monotone F: to 1e-10.
   options.restart = VrRestart::Adaptive;
-  options.control.tolerance = 1e-10;
+  options.tolerance = 1e-10;
   const auto r = vr_halpern(f, x0, options);
   REQUIRE(r.status == Status::Converged);
   REQUIRE(r.residual <= 1e-10);
@@ -119,9 +122,88 @@ TEST_CASE("vr_halpern Alg. 1 (PAGE) solves a cocoercive least-squares sum", "[vr
   REQUIRE(!r.trace.empty());
   CHECK(r.certificate_calls == static_cast<std::int64_t>(r.trace.size()) * 400);
   for (std::size_t k = 1; k < r.trace.size(); ++k) {
-    CHECK(r.trace[k].oracle_calls - r.trace[k - 1].oracle_calls >= 400);
+    CHECK(r.trace[k].counters.oracle_calls - r.trace[k - 1].counters.oracle_calls >= 400);
   }
   CHECK(r.trace.back().residual == r.residual);
+}
+
+TEST_CASE("vr_halpern with default options converges quickly on a 400x5 least-squares sum",
+          "[vr_halpern][defaults]") {
+  // The call of docs/fixed_point.md on Gaussian data: only the Lipschitz constant is given.
+  // Without restarts this ran 0.5-4 million epochs to the default tolerance 1e-6 (and the old
+  // default cap of 1e8 iterations let a run go on for minutes); the default adaptive restarts
+  // converge in a few hundred epochs.
+  for (const std::uint64_t seed : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}}) {
+    auto engine = iterum::make_engine(seed);
+    Matrix<double> a(400, 5);
+    for (Index i = 0; i < a.size(); ++i) a.data()[i] = iterum::random::normal(engine);
+    const Vector<double> b = iterum::random::normal_vector(engine, 400);
+    const LeastSquaresSum<double> f(a, b);
+    const Vector<double> x0 = Vector<double>::Zero(5);
+    INFO("seed " << seed);
+    const auto r = vr_halpern(f, x0, {.lipschitz = f.lipschitz()});
+    REQUIRE(r.status == Status::Converged);
+    REQUIRE(r.residual <= 1e-6);
+    CHECK(norm_of_f(f, r.x) == Approx(r.residual).epsilon(1e-12));
+    // Bounded work: at most 1000 epochs for the method, a fifth of that for the certificates.
+    CHECK(r.counters.oracle_calls <= 1000 * 400);
+    CHECK(r.certificate_calls <= 200 * 400 + 2 * 400);
+    CHECK(r.restarts > 0);
+    // Against the least-squares solution: ||x - x*|| <= ||F(x)|| / lambda_min(A^T A / n).
+    const Vector<double> x_ls = a.colPivHouseholderQr().solve(b);
+    const double mu =
+        Eigen::SelfAdjointEigenSolver<Matrix<double>>(a.transpose() * a / 400.0).eigenvalues()[0];
+    CHECK((r.x - x_ls).norm() <= 1.01 * r.residual / mu);
+    // The test has power: the published method (no restarts) is far from the tolerance after
+    // the same budget.
+    const auto plain = vr_halpern(
+        f, x0,
+        {.max_oracle_calls = 1000 * 400, .lipschitz = f.lipschitz(), .restart = VrRestart::None});
+    CHECK(plain.status == Status::BudgetExhausted);
+    CHECK(plain.residual > 10 * 1e-6);
+  }
+}
+
+TEST_CASE("vr_halpern's default iteration budget scales with the problem",
+          "[vr_halpern][defaults]") {
+  using F = LeastSquaresSum<double>;
+  const iterum::fixed_point::PageHalpernMethod<F> page;
+  const iterum::fixed_point::ResolventHalpernMethod<F> resolvent;
+  const VrHalpernOptions defaults;
+  for (const auto& [n, d] : {std::pair<Index, Index>{100, 5}, {2500, 20}, {10000, 40}}) {
+    INFO("n " << n << ", d " << d);
+    const F f(Matrix<double>::Ones(n, d), Vector<double>::Ones(n));
+    // 1e9 multiply-adds, a component call counting d (no resolvent here), or 10 epochs.
+    const double budget = std::max(1e9, 10.0 * static_cast<double>(n * d));
+    CHECK(VrHalpernOptions::default_budget(f) == budget);
+    // Page: the budget over the expected calls of an iteration, p n + (1 - p) 2 floor(sqrt(n)).
+    const double sqrt_n = std::sqrt(static_cast<double>(n));
+    const double p = 4.0 / (sqrt_n + 5.0);
+    const double calls = p * static_cast<double>(n) + (1 - p) * 2 * std::floor(sqrt_n);
+    CHECK(static_cast<double>(defaults.iteration_budget(page, f)) ==
+          Approx(budget / (calls * static_cast<double>(d))));
+    // InexactResolvent: the outer iterations whose expected calls first reach the budget.
+    const Index k = defaults.iteration_budget(resolvent, f);
+    const Index components = n;
+    const auto dimension = static_cast<double>(d);
+    const auto work = [&](Index j) { return resolvent.expected_calls(j, components) * dimension; };
+    double total = 0;
+    for (Index j = 0; j < k; ++j) total += work(j);
+    CHECK(total >= budget);
+    CHECK(total - work(k - 1) < budget);
+  }
+  // A resolvent counts d (1 + log2 d) per evaluation: a game's budget is smaller per iteration.
+  auto engine = iterum::make_engine(3);
+  const MatrixGame<double> game(iterum::fixed_point::policeman_burglar_matrix(16, 0.8, engine));
+  const iterum::fixed_point::PageHalpernMethod<MatrixGame<double>> game_page;
+  const double call = static_cast<double>(game.dim());  // 32
+  CHECK(static_cast<double>(defaults.iteration_budget(game_page, game)) ==
+        Approx(1e9 / (game_page.expected_calls(16) * call + call * 6.0)));
+  // An explicit budget wins; an oracle budget lifts the iteration cap.
+  const F small(Matrix<double>::Ones(100, 5), Vector<double>::Ones(100));
+  CHECK(VrHalpernOptions{.max_iterations = 17}.iteration_budget(page, small) == 17);
+  CHECK(VrHalpernOptions{.max_oracle_calls = 5}.iteration_budget(page, small) ==
+        std::numeric_limits<Index>::max());
 }
 
 TEST_CASE("vr_halpern counts exactly the component calls it makes", "[vr_halpern]") {
@@ -131,8 +213,8 @@ TEST_CASE("vr_halpern counts exactly the component calls it makes", "[vr_halpern
     VrHalpernOptions options;
     options.algorithm = algorithm;
     options.lipschitz = inner.lipschitz();
-    options.control.max_iterations = 37;
-    options.control.tolerance = 0.0;
+    options.max_iterations = 37;
+    options.tolerance = 0.0;
     const auto r = vr_halpern(f, Vector<double>::Zero(5), options);
     CHECK(r.status == Status::MaxIterations);
     CHECK(r.iterations == 37);
@@ -188,7 +270,7 @@ TEST_CASE("the VR-FoRB direction is unbiased", "[vr_halpern]") {
   };
   const Vector<double> phi_w = phi(w);
   const Vector<double> expected = phi_w + phi(v) - phi(w_prev);
-  const iterum::fixed_point::detail::FiniteSumOracle<LeastSquaresSum<double>> oracle(f);
+  const iterum::fixed_point::FiniteSumOracle<LeastSquaresSum<double>> oracle(f);
   Vector<double> out(3);
   Vector<double> sum = Vector<double>::Zero(3);
   Vector<double> sum_sq = Vector<double>::Zero(3);
@@ -228,8 +310,8 @@ TEST_CASE("vr_halpern Alg. 2 solves a monotone Lipschitz sum with a known zero",
   options.lipschitz = std::sqrt(6.0) * block;
   options.inner_iterations_factor = 2.0;
   options.restart = VrRestart::Adaptive;
-  options.control.tolerance = 1e-8;
-  options.control.seed = 9;
+  options.tolerance = 1e-8;
+  options.seed = 9;
   const auto r = vr_halpern(f, Vector<double>::Zero(d), options);
   REQUIRE(r.status == Status::Converged);
   // ||F(x)|| = ||M (x - x*)|| >= sigma_min(M) ||x - x*||.
@@ -250,9 +332,9 @@ TEST_CASE("vr_halpern on a matrix game: both algorithms certify and close the du
     // The certificate of a game plateaus at values set by the active faces of the simplices
     // (one element of (F + G)(x), not the smallest): a moderate tolerance.
     options.restart = VrRestart::Adaptive;
-    options.control.tolerance = 5e-4;
-    options.control.certificate_step = 1.0 / game.lipschitz();
-    options.control.max_oracle_calls = 40 * 40000;
+    options.tolerance = 5e-4;
+    options.certificate_step = 1.0 / game.lipschitz();
+    options.max_oracle_calls = 40 * 40000;
     const auto r = vr_halpern(game, game.uniform_start(), options);
     INFO("algorithm " << static_cast<int>(algorithm) << " epochs " << r.epochs());
     REQUIRE(r.status == Status::Converged);
@@ -271,8 +353,9 @@ TEST_CASE("vr_halpern adaptive restarts re-anchor and cut the work on an ill-con
   const auto f = random_least_squares(900, 20, 4);
   VrHalpernOptions options;
   options.step = 2.0 / f.lipschitz();
-  options.control.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(20));
-  options.control.seed = 5;
+  options.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(20));
+  options.seed = 5;
+  options.restart = VrRestart::None;
   const auto plain = vr_halpern(f, Vector<double>::Zero(20), options);
   options.restart = VrRestart::Adaptive;
   const auto restarted = vr_halpern(f, Vector<double>::Zero(20), options);
@@ -288,17 +371,17 @@ TEST_CASE("vr_halpern is reproducible from its seed and budgets end it with a st
   const auto f = random_least_squares(200, 6, 3);
   VrHalpernOptions options;
   options.lipschitz = f.lipschitz();
-  options.control.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(6));
-  options.control.seed = 42;
+  options.tolerance = 1e-3 * norm_of_f(f, Vector<double>::Zero(6));
+  options.seed = 42;
   const auto a = vr_halpern(f, Vector<double>::Zero(6), options);
   const auto b = vr_halpern(f, Vector<double>::Zero(6), options);
-  options.control.seed = 43;
+  options.seed = 43;
   const auto c = vr_halpern(f, Vector<double>::Zero(6), options);
   CHECK(a.x == b.x);
   CHECK(a.counters == b.counters);
   CHECK(a.counters.oracle_calls != c.counters.oracle_calls);
 
-  options.control.max_oracle_calls = 1000;
+  options.max_oracle_calls = 1000;
   const auto budget = vr_halpern(f, Vector<double>::Zero(6), options);
   CHECK(budget.status == Status::BudgetExhausted);
   CHECK(budget.counters.oracle_calls >= 1000);
@@ -319,7 +402,7 @@ TEST_CASE("vr_halpern reports a non-finite operator as NumericalIssue", "[vr_hal
   };
   VrHalpernOptions options;
   options.step = 0.1;
-  options.control.tolerance = 1e-12;
+  options.tolerance = 1e-12;
   const auto r = vr_halpern(Exploding{}, Vector<double>::Ones(2), options);
   CHECK(r.status == Status::NumericalIssue);
 }
@@ -328,11 +411,23 @@ TEST_CASE("vr_halpern steps do not allocate", "[vr_halpern]") {
   const auto f = random_least_squares(64, 4, 1);
   using F = LeastSquaresSum<double>;
   const iterum::fixed_point::PageHalpernMethod<F> page(
-      f, 0.5, 8, iterum::fixed_point::VrAnchoring::Auto, VrRestart::None, 0.5, std::nullopt);
-  auto s = page.init(f, Vector<double>::Ones(4), 1);
+      {.step = 0.5,
+       .batch = 8,
+       .anchoring = iterum::fixed_point::VrAnchoring::Auto,
+       .restart = VrRestart::None,
+       .restart_decay = 0.5,
+       .seed = 1});
+  auto s = page.init(f, Vector<double>::Ones(4));
   const iterum::fixed_point::ResolventHalpernMethod<F> resolvent(
-      f, 2.0, 0.05, 1.0 / 64, 0.5, iterum::fixed_point::VrAnchoring::Auto, VrRestart::None, 0.5);
-  auto t = resolvent.init(f, Vector<double>::Ones(4), 1);
+      {.step = 2.0,
+       .inner_step = 0.05,
+       .snapshot_probability = 1.0 / 64,
+       .inner_iterations_factor = 0.5,
+       .anchoring = iterum::fixed_point::VrAnchoring::Auto,
+       .restart = VrRestart::None,
+       .restart_decay = 0.5,
+       .seed = 1});
+  auto t = resolvent.init(f, Vector<double>::Ones(4));
   page.step(f, s);  // LeastSquaresSum::evaluate's buffer exists from construction
   Eigen::internal::set_is_malloc_allowed(false);
   for (int k = 0; k < 20; ++k) page.step(f, s);
@@ -368,7 +463,7 @@ TEST_CASE("vr_halpern rejects bad input with messages naming the argument", "[vr
                                }),
                                "argument 'options.restart_decay'"));
   VrHalpernOptions options{.lipschitz = 1.0};
-  options.control.certificate_every_epochs = 0.0;
+  options.certificate_every = 0.0;
   CHECK(iterum::test::contains(invalid_argument_message([&] { (void)vr_halpern(f, x0, options); }),
-                               "argument 'options.control.certificate_every_epochs'"));
+                               "argument 'options.certificate_every'"));
 }
