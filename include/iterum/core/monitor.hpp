@@ -38,6 +38,13 @@ class MonitorCallback {
  public:
   MonitorCallback() = default;
   MonitorCallback(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
+  MonitorCallback(const MonitorCallback&) = default;
+  MonitorCallback(MonitorCallback&&) noexcept = default;
+  MonitorCallback& operator=(const MonitorCallback&) = default;
+  MonitorCallback& operator=(MonitorCallback&&) noexcept = default;
+  // Not inlined: g++ 12 at -O2/-O3 otherwise reports a false -Wmaybe-uninitialized on the
+  // std::function of an options temporary destroyed while a later field's initializer unwinds.
+  [[gnu::noinline]] ~MonitorCallback() {}  // NOLINT(modernize-use-equals-default)
 
   template <class F>
   requires(!std::is_same_v<std::remove_cvref_t<F>, MonitorCallback> &&
