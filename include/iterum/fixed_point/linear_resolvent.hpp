@@ -19,7 +19,6 @@
 
 namespace iterum::fixed_point {
 
-
 /// The resolvent J = (I + eta A)^{-1} of a monotone linear operator A (x^T A x >= 0 for all
 /// x; A need not be symmetric, e.g. the skew matrix of a bilinear game). J is firmly
 /// nonexpansive and its fixed points are the zeros of A (its null space).
@@ -59,8 +58,7 @@ class LinearResolvent {
     const Scalar slack = Scalar(1e-12) * (Scalar(1) + sym.norm());
     if (!(lowest >= -slack)) {
       check::fail(function, "A", "must be monotone (A + A^T positive semidefinite)",
-                  "smallest eigenvalue of (A + A^T)/2 " +
-                      check::text(static_cast<double>(lowest)));
+                  "smallest eigenvalue of (A + A^T)/2 " + check::text(static_cast<double>(lowest)));
     }
     Matrix<Scalar> m = eta * a;
     m.diagonal().array() += Scalar(1);

@@ -6,7 +6,8 @@
 /// Algorithm: Tsallis-INF (Zimmert & Seldin, "Tsallis-INF: An optimal algorithm for stochastic
 /// and adversarial bandits", JMLR 2021, arXiv 1807.07623, Algorithm 1 with alpha = 1/2 and the
 /// importance-weighted loss estimator), as Khodak, Chow, Balcan & Talwalkar run it to tune
-/// SOR's omega ("Learning to Relax", ICLR 2024, arXiv 2310.02246, Sec. 3): follow-the-regularized-leader with regularizer
+/// SOR's omega ("Learning to Relax", ICLR 2024, arXiv 2310.02246, Sec. 3):
+/// follow-the-regularized-leader with regularizer
 /// -(4/eta_t) sum_i sqrt(w_i) and eta_t = c / sqrt(t) (c = 2 in the paper), whose solution is
 /// w_i = 4 / (eta_t (Lhat_i / s - x))^2 with the normalizer x chosen so that sum_i w_i = 1;
 /// Lhat_i accumulates cost / p_i for the arm played; s is the running mean of the costs seen, so
