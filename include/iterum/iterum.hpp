@@ -43,6 +43,8 @@
 #include "iterum/fixed_point/vr_halpern.hpp"
 #include "iterum/io/gzip.hpp"
 #include "iterum/io/idx.hpp"
+#include "iterum/io/input.hpp"
+#include "iterum/io/parse_error.hpp"
 #include "iterum/linalg/cg.hpp"
 #include "iterum/linalg/direct_solver.hpp"
 #include "iterum/linalg/identity_preconditioner.hpp"

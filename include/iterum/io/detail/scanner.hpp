@@ -1,0 +1,155 @@
+#pragma once
+
+/// @file scanner.hpp
+/// @brief Internals: a forward scanner over the bytes of a text file with line and column
+/// tracking, overflow-checked integers and exact doubles (std::from_chars), shared by the text
+/// readers (Matrix Market, LIBSVM, CSV, ratings). Every failure is an `io::parse_error` at the
+/// scanner's position.
+
+#include <charconv>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+#include "iterum/core/types.hpp"
+#include "iterum/io/parse_error.hpp"
+
+namespace iterum::io::detail {
+
+class Scanner {
+ public:
+  Scanner(std::span<const unsigned char> bytes, std::string source, std::string_view function)
+      : begin_(reinterpret_cast<const char*>(bytes.data())),
+        end_(begin_ + bytes.size()),
+        at_(begin_),
+        line_start_(begin_),
+        source_(std::move(source)),
+        function_(function) {}
+
+  [[nodiscard]] bool at_end() const noexcept { return at_ == end_; }
+  /// The next byte, or '\n' at the end (so a last line without a newline reads as complete).
+  [[nodiscard]] char peek() const noexcept { return at_ == end_ ? '\n' : *at_; }
+  /// True at '\n', "\r\n" or the end.
+  [[nodiscard]] bool at_eol() const noexcept {
+    return at_ == end_ || *at_ == '\n' || (*at_ == '\r' && (at_ + 1 == end_ || at_[1] == '\n'));
+  }
+  [[nodiscard]] Index line() const noexcept { return line_; }
+  [[nodiscard]] Index column() const noexcept { return static_cast<Index>(at_ - line_start_) + 1; }
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+  /// Skips spaces and tabs.
+  void skip_blanks() noexcept {
+    while (at_ != end_ && (*at_ == ' ' || *at_ == '\t')) ++at_;
+  }
+  /// Skips the rest of the line and its newline.
+  void next_line() noexcept {
+    while (at_ != end_ && *at_ != '\n') ++at_;
+    if (at_ != end_) {
+      ++at_;
+      ++line_;
+      line_start_ = at_;
+    }
+  }
+  /// Requires the end of the line (after blanks), then moves past it.
+  void end_line(std::string_view expected = "the end of the line") {
+    skip_blanks();
+    if (!at_eol()) fail(expected, rest_of_token());
+    next_line();
+  }
+  /// Consumes `c` if it is next.
+  bool accept(char c) noexcept {
+    if (at_ != end_ && *at_ == c) {
+      ++at_;
+      return true;
+    }
+    return false;
+  }
+  /// Consumes `text` if it is next.
+  bool accept(std::string_view text) noexcept {
+    if (static_cast<std::size_t>(end_ - at_) >= text.size() &&
+        std::string_view(at_, text.size()) == text) {
+      at_ += text.size();
+      return true;
+    }
+    return false;
+  }
+  /// The bytes up to the next blank, delimiter `stop` or end of line, consumed.
+  std::string_view token(char stop = ' ') noexcept {
+    const char* start = at_;
+    while (at_ != end_ && *at_ != ' ' && *at_ != '\t' && *at_ != '\n' && *at_ != '\r' &&
+           *at_ != stop)
+      ++at_;
+    return {start, static_cast<std::size_t>(at_ - start)};
+  }
+  /// The rest of the line from here (not consumed), for messages.
+  [[nodiscard]] std::string_view rest_of_token() const noexcept {
+    const char* p = at_;
+    while (p != end_ && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t') ++p;
+    return {at_, static_cast<std::size_t>(p - at_)};
+  }
+
+  /// An integer of type `Int` (no sign for unsigned types), with overflow rejected.
+  template <class Int>
+  Int integer(std::string_view what) {
+    static_assert(std::is_integral_v<Int>);
+    Int value{};
+    const char* start = at_;
+    if (at_ != end_ && *at_ == '+') ++at_;
+    const auto [ptr, ec] = std::from_chars(at_, end_, value);
+    if (ec == std::errc::result_out_of_range) {
+      at_ = start;
+      fail(std::string(what) + " within range", rest_of_token());
+    }
+    if (ec != std::errc{} || ptr == at_) {
+      at_ = start;
+      fail(what, rest_of_token());
+    }
+    at_ = ptr;
+    return value;
+  }
+
+  /// A double, exactly rounded (std::from_chars); "nan"/"inf" are read as such (readers that
+  /// need finite values check); underflow gives a signed zero, overflow fails.
+  double real(std::string_view what) {
+    double value = 0.0;
+    const char* start = at_;
+    if (at_ != end_ && *at_ == '+') ++at_;
+    const auto [ptr, ec] = std::from_chars(at_, end_, value);
+    if (ptr == at_ || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
+      at_ = start;
+      fail(what, rest_of_token());
+    }
+    if (ec == std::errc::result_out_of_range) {
+      // Underflow (a negative exponent) reads as a signed zero, as NumPy and strtod do;
+      // overflow is an error.
+      const std::string_view text(at_, static_cast<std::size_t>(ptr - at_));
+      const auto e = text.find_first_of("eE");
+      if (e == std::string_view::npos || e + 1 >= text.size() || text[e + 1] != '-') {
+        at_ = start;
+        fail(std::string(what) + " within the range of double", rest_of_token());
+      }
+      value = text.front() == '-' ? -0.0 : 0.0;
+    }
+    at_ = ptr;
+    return value;
+  }
+
+  /// Throws `io::parse_error` at the current position.
+  [[noreturn]] void fail(std::string_view expected, std::string_view got) const {
+    throw parse_error(function_, source_, line_, column(), expected, got);
+  }
+
+ private:
+  const char* begin_;
+  const char* end_;
+  const char* at_;
+  const char* line_start_;
+  Index line_ = 1;
+  std::string source_;
+  std::string_view function_;
+};
+
+}  // namespace iterum::io::detail
