@@ -88,3 +88,27 @@ TEST_CASE("gunzip rejects corrupted streams with a message naming the defect", "
     CHECK_THROWS_AS(iterum::io::gunzip(flipped), iterum::invalid_argument);
   }
 }
+
+// Issue 11, D22: the members of a gzip file are independent (RFC 1952, 2.2), so each member's
+// DEFLATE window starts empty. Member 1 stores "abc"; member 2 is one fixed-code block whose
+// only symbol copies 3 bytes from distance 3, into member 1's output, with the CRC-32 and length
+// of "abc". zlib and Python reject it ("invalid distance too far back").
+TEST_CASE("gunzip rejects a member referring back into the previous member (issue 11, D22)",
+          "[io][gzip]") {
+  using iterum::test::invalid_argument_message;
+  const std::vector<unsigned char> member_1{0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                            0x03, 0x01, 0x03, 0x00, 0xFC, 0xFF, 'a',  'b',  'c',
+                                            0xC2, 0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00};
+  const std::vector<unsigned char> member_2{0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00,
+                                            0x00, 0x00, 0x03, 0x03, 0x22, 0x00, 0xC2,
+                                            0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00};
+  CHECK(iterum::io::gunzip(member_1) == std::vector<unsigned char>{'a', 'b', 'c'});
+  auto both = member_1;
+  both.insert(both.end(), member_2.begin(), member_2.end());
+  CHECK(invalid_argument_message([&] { (void)iterum::io::gunzip(both); }) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: refers back before the "
+        "start of the data");
+  CHECK(invalid_argument_message([&] { (void)iterum::io::gunzip(member_2); }) ==
+        "iterum::io::gunzip: argument 'data' is not a valid gzip stream: refers back before the "
+        "start of the data");
+}

@@ -2,7 +2,9 @@
 // tests/io/fixtures/make_fixtures.py, and on Fashion-MNIST as Debian ships it.
 
 #include <filesystem>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "iterum/io/idx.hpp"
 #include "support/catch_compat.hpp"
@@ -67,8 +69,7 @@ TEST_CASE("read_idx and parse_idx reject bad input naming the argument", "[io][i
   using iterum::test::invalid_argument_message;
   const auto missing = idx_fixture("no_such_file.idx");
   CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(missing); }) ==
-        "iterum::io::read_idx: argument 'path' cannot be opened for reading (got " +
-            missing.string() + ")");
+        "iterum::io::read_idx: argument 'path' cannot be accessed (got " + missing.string() + ")");
   CHECK(invalid_argument_message([&] {
           (void)iterum::io::read_idx(idx_fixture("images_u8.idx"), 4);
         }) == "iterum::io::read_idx: argument 'first' must lie in [0, 3] (got 4)");
@@ -110,4 +111,49 @@ TEST_CASE("Fashion-MNIST test set as Debian ships it", "[io][idx][fashion-mnist]
   // Nonzero pixels of images 0 and 1 (counted with NumPy from the same file: 267 and 504).
   CHECK((images.item(0).array() > 0).count() == 267);
   CHECK((images.item(1).array() > 0).count() == 504);
+}
+
+// Issue 11, D19: a directory opened as a file reported a size of 2^63 - 1 and the reader tried
+// to allocate it. read_idx loads through io::load, which accepts regular files only.
+TEST_CASE("read_idx rejects a directory as its path (issue 11, D19)", "[io][idx]") {
+  using iterum::test::invalid_argument_message;
+  const auto dir = idx_fixture("");
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(dir); }) ==
+        "iterum::io::read_idx: argument 'path' is not a regular file (got " + dir.string() + ")");
+}
+
+// Issue 11, D20: headers whose dimensions' product wraps around (in std::size_t) or overflows
+// Index were accepted with a few bytes of data, or led to allocations of 2^60 bytes and more.
+TEST_CASE("parse_idx rejects dimensions whose sizes overflow (issue 11, D20)", "[io][idx]") {
+  using iterum::test::invalid_argument_message;
+  const auto message = [](std::vector<unsigned char> bytes) {
+    return invalid_argument_message([&] { (void)iterum::io::parse_idx(bytes); });
+  };
+  const std::string overflow =
+      "iterum::io::parse_idx: argument 'data' is not an IDX file: the product of its dimensions "
+      "overflows";
+  // 12-byte header: float64, 2^31 x 2^31; 2^62 values of 8 bytes wrap to 0 bytes of data.
+  CHECK(message({0, 0, 0x0E, 2, 0x80, 0, 0, 0, 0x80, 0, 0, 0}) == overflow);
+  // 20-byte header: unsigned bytes, 2^16 x 2^16 x 2^16 x 2^16 = 2^64, which wraps to 0.
+  CHECK(message({0, 0, 0x08, 4, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0}) == overflow);
+  // 28-byte header: no items, but items of (2^32 - 1)^5 values (IdxArray::item_size overflowed).
+  std::vector<unsigned char> empty_huge_items{0, 0, 0x08, 6, 0, 0, 0, 0};
+  for (int d = 0; d < 5; ++d) empty_huge_items.insert(empty_huge_items.end(), 4, 0xFF);
+  CHECK(message(empty_huge_items) == overflow);
+  // A large size that does not overflow is checked against the bytes present, before any
+  // allocation: 2^31 - 1 items of 2^16 float64 values announced, 4 bytes of data present.
+  CHECK(message({0, 0, 0x0E, 2, 0x7F, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 1, 2, 3, 4}) ==
+        "iterum::io::parse_idx: argument 'data' is not an IDX file: holds 16 bytes where its "
+        "header implies 1125899906318348");
+}
+
+// Issue 11, D21: count = INT64_MAX made `first + count` overflow.
+TEST_CASE("parse_idx rejects a count near INT64_MAX (issue 11, D21)", "[io][idx]") {
+  using iterum::test::invalid_argument_message;
+  const unsigned char labels[] = {0, 0, 0x08, 1, 0, 0, 0, 3, 7, 8, 9};
+  const auto huge = std::numeric_limits<iterum::Index>::max();
+  CHECK(invalid_argument_message([&] { (void)iterum::io::parse_idx(labels, 1, huge); }) ==
+        "iterum::io::parse_idx: argument 'count' must fit in the file's 3 items from first = 1 "
+        "(got 9223372036854775807)");
+  CHECK(iterum::io::parse_idx(labels, 1, 2).values == std::vector<double>{8, 9});
 }

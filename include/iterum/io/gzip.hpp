@@ -139,8 +139,11 @@ class HuffmanCode {
   std::vector<std::uint16_t> symbols_;
 };
 
-/// Decodes the DEFLATE stream at the reader's position, appending to `out`.
-inline void inflate(BitReader& in, std::vector<unsigned char>& out) {
+/// Decodes the DEFLATE stream at the reader's position, appending to `out`. Back-references
+/// reach only the bytes this stream produced, those from `out[start]` on: a gzip member's
+/// window starts empty (RFC 1952, 2.2: members are independent), so a member cannot refer
+/// into the output of the members before it.
+inline void inflate(BitReader& in, std::vector<unsigned char>& out, std::size_t start = 0) {
   // RFC 1951, 3.2.5: base lengths and extra bits of length codes 257..285 and distance codes.
   static constexpr std::array<int, 29> length_base{3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
                                                    15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
@@ -235,7 +238,7 @@ inline void inflate(BitReader& in, std::vector<unsigned char>& out) {
       if (d >= distance_base.size()) in.fail("uses an invalid distance code");
       const auto distance =
           static_cast<std::size_t>(distance_base[d] + static_cast<int>(in.bits(distance_extra[d])));
-      if (distance > out.size()) in.fail("refers back before the start of the data");
+      if (distance > out.size() - start) in.fail("refers back before the start of the data");
       // Byte by byte: a copy may overlap the bytes it is producing (distance < length).
       std::size_t from = out.size() - distance;
       for (std::size_t k = 0; k < length; ++k) out.push_back(out[from++]);
@@ -288,7 +291,7 @@ inline void inflate(BitReader& in, std::vector<unsigned char>& out) {
     }
     const std::size_t begin = out.size();
     detail::BitReader in(data.subspan(at), function);
-    detail::inflate(in, out);
+    detail::inflate(in, out, begin);
     at += in.position();
     need(8);
     const auto le32 = [&](std::size_t p) {

@@ -10,11 +10,10 @@
 /// counts items (images, labels); a slice of items can be read without converting the rest.
 
 #include <Eigen/Core>
-#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,7 +22,7 @@
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/types.hpp"
-#include "iterum/io/gzip.hpp"
+#include "iterum/io/input.hpp"
 
 namespace iterum::io {
 
@@ -120,8 +119,9 @@ namespace detail {
 
 /// Parses an IDX file image (already decompressed) and converts items
 /// `[first, first + count)` (all from `first` on when `count` is unset). Throws
-/// `iterum::invalid_argument` for a malformed header, a size that disagrees with the header, or
-/// a slice outside the file.
+/// `iterum::invalid_argument` for a malformed header, dimensions whose product overflows
+/// `Index`, a size that disagrees with the header (checked before anything is allocated), or a
+/// slice outside the file.
 [[nodiscard]] inline IdxArray parse_idx(std::span<const unsigned char> bytes, Index first = 0,
                                         std::optional<Index> count = {},
                                         std::string_view function = "iterum::io::parse_idx") {
@@ -136,28 +136,36 @@ namespace detail {
   const std::size_t dims = bytes[3];
   if (dims == 0) bad("zero dimensions");
   if (bytes.size() < 4 + 4 * dims) bad("ends inside its dimensions");
+  const std::size_t header = 4 + 4 * dims;
   IdxArray array;
   array.type = type;
-  std::size_t total = 1;
   for (std::size_t d = 0; d < dims; ++d) {
-    const auto extent = static_cast<Index>(detail::big_endian(bytes.data() + 4 + 4 * d, 4));
-    array.shape.push_back(extent);
-    total *= static_cast<std::size_t>(extent);
+    array.shape.push_back(static_cast<Index>(detail::big_endian(bytes.data() + 4 + 4 * d, 4)));
   }
-  const std::size_t header = 4 + 4 * dims;
-  const std::size_t expected = header + total * static_cast<std::size_t>(width);
-  if (bytes.size() != expected) {
+  // Every size in Index, overflow-checked (the factors are >= 0), and compared with the bytes
+  // present before anything is allocated: values per item, bytes per item, bytes of all items.
+  const auto product = [&](Index a, Index b) {
+    if (b != 0 && a > std::numeric_limits<Index>::max() / b) {
+      bad("the product of its dimensions overflows");
+    }
+    return a * b;
+  };
+  Index item_size = 1;
+  for (std::size_t d = 1; d < dims; ++d) item_size = product(item_size, array.shape[d]);
+  const Index data_bytes = product(product(item_size, Index{width}), array.shape[0]);
+  if (bytes.size() - header != static_cast<std::size_t>(data_bytes)) {
     bad("holds " + std::to_string(bytes.size()) + " bytes where its header implies " +
-        std::to_string(expected));
+        std::to_string(header + static_cast<std::size_t>(data_bytes)));
   }
   const Index all = array.shape[0];
   check::that(first >= 0 && first <= all, function, "first",
               "must lie in [0, " + std::to_string(all) + "] (got " + std::to_string(first) + ")");
+  // n <= all - first, not first + n <= all: that sum overflows for a count near INT64_MAX.
   const Index n = count ? *count : all - first;
-  check::that(n >= 0 && first + n <= all, function, "count",
+  check::that(n >= 0 && n <= all - first, function, "count",
               "must fit in the file's " + std::to_string(all) + " items from first = " +
                   std::to_string(first) + " (got " + std::to_string(n) + ")");
-  const auto size = static_cast<std::size_t>(array.item_size());
+  const auto size = static_cast<std::size_t>(item_size);
   array.first = first;
   array.values.resize(static_cast<std::size_t>(n) * size);
   const unsigned char* p = bytes.data() + header +
@@ -170,25 +178,14 @@ namespace detail {
 }
 
 /// Reads the IDX file at `path`, gzip-compressed (detected by its magic number, as Debian ships
-/// MNIST-style datasets) or plain, keeping items `[first, first + count)`. Throws
-/// `iterum::invalid_argument` naming 'path' when the file cannot be read, and as `parse_idx`
-/// and `gunzip` do for malformed content.
+/// MNIST-style datasets) or plain, keeping items `[first, first + count)`. The file is loaded by
+/// `io::load`: throws `iterum::invalid_argument` naming 'path' when it is not a readable regular
+/// file (a directory, say), and as `parse_idx` and `gunzip` do for malformed content.
 [[nodiscard]] inline IdxArray read_idx(const std::filesystem::path& path, Index first = 0,
                                        std::optional<Index> count = {}) {
   constexpr std::string_view function = "iterum::io::read_idx";
-  std::ifstream file(path, std::ios::binary);
-  if (!file) check::fail(function, "path", "cannot be opened for reading", path.string());
-  file.seekg(0, std::ios::end);
-  const std::streamoff size = file.tellg();
-  file.seekg(0, std::ios::beg);
-  std::vector<unsigned char> bytes(static_cast<std::size_t>((std::max)(size, std::streamoff{0})));
-  file.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (size < 0 || !file)
-    check::fail(function, "path", "could not be read to the end", path.string());
-  if (bytes.size() >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B) {
-    bytes = gunzip(bytes, function);
-  }
-  return parse_idx(bytes, first, count, function);
+  const Input in = load(path, function);
+  return parse_idx(in.bytes, first, count, function);
 }
 
 }  // namespace iterum::io
