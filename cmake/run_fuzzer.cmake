@@ -36,8 +36,23 @@ file(WRITE "${ITERUM_SCRATCH}/fuzz.log" "${_out}")
 get_filename_component(_name "${ITERUM_FUZZER}" NAME)
 file(GLOB _artifacts "${ITERUM_SCRATCH}/artifacts/*")
 if(NOT _rc EQUAL 0 OR _artifacts)
+  # libFuzzer's report from its first error line on (the whole output is in fuzz.log).
+  set(_report_at -1)
+  foreach(_marker "runtime error:" "==ERROR:" "ERROR: libFuzzer" "ALARM:" "==WARNING:")
+    string(FIND "${_out}" "${_marker}" _at)
+    if(_at GREATER_EQUAL 0 AND (_report_at EQUAL -1 OR _at LESS _report_at))
+      set(_report_at ${_at})
+    endif()
+  endforeach()
+  if(_report_at GREATER_EQUAL 0)
+    string(SUBSTRING "${_out}" 0 ${_report_at} _before)
+    string(FIND "${_before}" "\n" _line_start REVERSE) # from the start of that line
+    math(EXPR _line_start "${_line_start} + 1")
+    string(SUBSTRING "${_out}" ${_line_start} -1 _out)
+  endif()
   message("${_out}")
-  message(FATAL_ERROR "${_name}: a finding (exit ${_rc}); inputs kept: ${_artifacts}\n"
+  message(FATAL_ERROR "${_name}: a finding (exit ${_rc}); full output in "
+                      "${ITERUM_SCRATCH}/fuzz.log; input(s) kept: ${_artifacts}; "
                       "reproduce with: ${ITERUM_FUZZER} <input>")
 endif()
 
