@@ -171,7 +171,20 @@ inline void mm_skip_blank_lines(Scanner& sc) {
     const int end = outer[j + 1];
     bool sorted = true;
     for (int k = begin + 1; k < end && sorted; ++k) sorted = inner[k - 1] < inner[k];
-    if (!sorted) {
+    if (!sorted && end - begin <= 32) {
+      // Insertion sort (stable) of the few entries of a typical column.
+      for (int k = begin + 1; k < end; ++k) {
+        const int row = inner[k];
+        const double v = value[k];
+        int at = k;
+        for (; at > begin && inner[at - 1] > row; --at) {
+          inner[at] = inner[at - 1];
+          value[at] = value[at - 1];
+        }
+        inner[at] = row;
+        value[at] = v;
+      }
+    } else if (!sorted) {
       scratch.clear();
       for (int k = begin; k < end; ++k) scratch.emplace_back(inner[k], value[k]);
       std::stable_sort(scratch.begin(), scratch.end(),
