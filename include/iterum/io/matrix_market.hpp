@@ -16,7 +16,10 @@
 ///   size line; blank lines among the entries;
 /// - the size line `M N NZ` (coordinate) or `M N` (array). M and N must fit Eigen's `int`
 ///   index, the count must not exceed M·N (computed without overflow) and must fit the file's
-///   length;
+///   length (every entry takes a few bytes). The column count is also bounded by 8 x the file's
+///   size in bytes + 2^20: the result holds a pointer per column, so without the bound a file of
+///   a few bytes declaring 2^31 empty columns would make the reader allocate 8 GB (found by
+///   fuzzing); with it, memory stays within a fixed multiple of the file's size;
 /// - coordinate entries `i j [value]` with 1-based indices checked against M and N; exactly NZ
 ///   of them (too few or too many is a `parse_error`). Duplicate entries are summed (as
 ///   `Eigen::SparseMatrix::setFromTriplets` does); explicit zeros are kept as stored entries;
@@ -253,6 +256,16 @@ inline void mm_skip_blank_lines(Scanner& sc) {
   if (rows > index_limit || cols > index_limit) {
     throw parse_error(mm_read, sc.source(), size_line, 1,
                       "sizes within Eigen's int index range (2147483647)",
+                      std::to_string(rows) + " " + std::to_string(cols));
+  }
+  // The result holds a 4-byte column pointer per column, entries or not: a tiny file declaring
+  // 2^31 columns would make the reader allocate 8 GB. Memory stays within a fixed multiple of
+  // the file's size by bounding the column count.
+  const Index column_bound = 8 * static_cast<Index>(in.bytes.size()) + (Index{1} << 20);
+  if (cols > column_bound) {
+    throw parse_error(mm_read, sc.source(), size_line, 1,
+                      "a column count at most 8 x the file's bytes + 2^20 = " +
+                          std::to_string(column_bound) + " (the reader's memory bound)",
                       std::to_string(rows) + " " + std::to_string(cols));
   }
   if (symmetry != MmSymmetry::General && rows != cols) {
