@@ -152,6 +152,10 @@ TEST_CASE("read_matrix_market rejects malformed headers with the line and column
         mm_prefix +
             "1:29: expected the field 'real' or 'integer' (an array file has values) "
             "(got 'pattern')");
+  CHECK(mm_error("%%MatrixMarket matrix coordinate pattern skew-symmetric\n2 2 1\n2 1\n") ==
+        mm_prefix +
+            "1:42: expected the symmetry 'general' or 'symmetric' (a pattern file cannot "
+            "be skew-symmetric) (got 'skew-symmetric')");
   CHECK(mm_error("%%MatrixMarket matrix coordinate real general extra\n1 1 0\n") ==
         mm_prefix + "1:47: expected the end of the line (got 'extra')");
   CHECK(mm_error("%%MatrixMarket matrix coordinate real general\n% only comments\n") ==

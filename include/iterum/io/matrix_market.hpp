@@ -10,8 +10,8 @@
 /// - the banner `%%MatrixMarket matrix <format> <field> <symmetry>` (keywords case-insensitive,
 ///   as NIST's mmio reads them) with format `coordinate` or `array`, field `real`, `integer` or
 ///   `pattern` (every entry is 1; coordinate only) and symmetry `general`, `symmetric` or
-///   `skew-symmetric`. Field `complex` and symmetry `hermitian` are rejected with a
-///   `parse_error`: the result holds real numbers;
+///   `skew-symmetric` (not with `pattern`, as NIST's mmio checks). Field `complex` and symmetry
+///   `hermitian` are rejected with a `parse_error`: the result holds real numbers;
 /// - comment lines (first non-blank character '%') and blank lines between the banner and the
 ///   size line; blank lines among the entries;
 /// - the size line `M N NZ` (coordinate) or `M N` (array). M and N must fit Eigen's `int`
@@ -233,10 +233,19 @@ inline void mm_skip_blank_lines(Scanner& sc) {
     throw parse_error(mm_read, sc.source(), sc.line(), field_column,
                       "the field 'real' or 'integer' (an array file has values)", "pattern");
   }
+  sc.skip_blanks();
+  const Index symmetry_column = sc.column();
   const auto symmetry = static_cast<MmSymmetry>(
       mm_keyword(sc, std::array<std::string_view, 3>{"general", "symmetric", "skew-symmetric"},
                  "the symmetry 'general', 'symmetric' or 'skew-symmetric'", "hermitian",
                  "hermitian matrices are not supported"));
+  if (field == MmField::Pattern && symmetry == MmSymmetry::Skew) {
+    // As NIST's mmio (mm_is_valid): a pattern has no values to negate.
+    throw parse_error(mm_read, sc.source(), sc.line(), symmetry_column,
+                      "the symmetry 'general' or 'symmetric' (a pattern file cannot be "
+                      "skew-symmetric)",
+                      "skew-symmetric");
+  }
   sc.end_line();
 
   // Comments and blank lines, then the size line.
