@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -109,6 +110,31 @@ class Scanner {
     }
     at_ = ptr;
     return value;
+  }
+
+  /// A nonnegative decimal integer of type `Int` (digits, an optional leading '+'), with
+  /// overflow rejected: what `integer` reads for such text, by a hand-rolled loop that is faster
+  /// on the hot paths of large files (indices, counts).
+  template <class Int>
+  Int natural(std::string_view what) {
+    static_assert(std::is_integral_v<Int>);
+    const char* p = at_;
+    if (p != end_ && *p == '+') ++p;
+    const char* digits = p;
+    using U = std::make_unsigned_t<Int>;
+    constexpr U max = static_cast<U>(std::numeric_limits<Int>::max());
+    U value = 0;
+    bool overflow = false;
+    while (p != end_ && static_cast<unsigned char>(*p - '0') < 10) {
+      const auto d = static_cast<U>(*p - '0');
+      if (value >= max / 10 && (value > max / 10 || d > max % 10)) overflow = true;
+      value = static_cast<U>(value * 10 + d);
+      ++p;
+    }
+    if (p == digits) fail(what, rest_of_token());
+    if (overflow) fail(std::string(what) + " within range", rest_of_token());
+    at_ = p;
+    return static_cast<Int>(value);
   }
 
   /// A double, exactly rounded (std::from_chars); "nan"/"inf" are read as such (readers that
