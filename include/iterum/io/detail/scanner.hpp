@@ -91,6 +91,17 @@ class Scanner {
     return {at_, static_cast<std::size_t>(p - at_)};
   }
 
+  /// The rest of the line from here, without its "\n" or "\r\n" (not consumed).
+  [[nodiscard]] std::string_view rest_of_line() const noexcept {
+    const char* p = at_;
+    while (p != end_ && *p != '\n') ++p;
+    if (p != at_ && p[-1] == '\r') --p;
+    return {at_, static_cast<std::size_t>(p - at_)};
+  }
+  /// Moves `count` bytes ahead within the current line. Precondition: `count` is at most
+  /// `rest_of_line().size()`.
+  void advance(std::size_t count) noexcept { at_ += count; }
+
   /// An integer of type `Int` (no sign for unsigned types), with overflow rejected.
   template <class Int>
   Int integer(std::string_view what) {
