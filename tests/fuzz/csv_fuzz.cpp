@@ -2,8 +2,8 @@
 // (delimiter ',', ' ', '\t' or ';', skip_rows 0-3, comment '#' or none); the rest is the file.
 // Any exception other than iterum::invalid_argument, a crash, UB, a leak or a hang is a finding.
 //
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       -isystem /usr/include/eigen3 tests/fuzz/csv_fuzz.cpp -o csv_fuzz
+//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -isystem
+//   /usr/include/eigen3 tests/fuzz/csv_fuzz.cpp -o csv_fuzz
 //   ./csv_fuzz -max_total_time=60 corpus_copy/   (seeds: tests/fuzz/corpus/csv/)
 
 #include <cstddef>

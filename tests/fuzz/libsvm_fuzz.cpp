@@ -2,8 +2,8 @@
 // options (zero_based, a given n_features); the rest is the file. Any exception other than
 // iterum::invalid_argument, a crash, UB, a leak or a hang is a finding.
 //
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       -isystem /usr/include/eigen3 tests/fuzz/libsvm_fuzz.cpp -o libsvm_fuzz
+//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -isystem
+//   /usr/include/eigen3 tests/fuzz/libsvm_fuzz.cpp -o libsvm_fuzz
 //   ./libsvm_fuzz -max_total_time=60 corpus_copy/   (seeds: tests/fuzz/corpus/libsvm/)
 
 #include <cstddef>

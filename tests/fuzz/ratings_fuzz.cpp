@@ -3,8 +3,8 @@
 // column map); the rest is the file. Any exception other than iterum::invalid_argument, a
 // crash, UB, a leak or a hang is a finding.
 //
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       -isystem /usr/include/eigen3 tests/fuzz/ratings_fuzz.cpp -o ratings_fuzz
+//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -isystem
+//   /usr/include/eigen3 tests/fuzz/ratings_fuzz.cpp -o ratings_fuzz
 //   ./ratings_fuzz -max_total_time=60 corpus_copy/   (seeds: tests/fuzz/corpus/ratings/)
 
 #include <cstddef>

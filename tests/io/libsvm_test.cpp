@@ -57,7 +57,8 @@ TEST_CASE("read_libsvm reads labels, 1-based sparse rows, comments and blank lin
 }
 
 TEST_CASE("read_libsvm: zero_based, n_features, qid, empty input", "[io][libsvm]") {
-  const auto zero = svm_read("1 0:5 2:6\n2 1:7\n", {.zero_based = true});
+  const auto zero =
+      svm_read("1 0:5 2:6\n2 1:7\n", {.zero_based = true, .n_features = std::nullopt});
   CHECK(zero.x.cols() == 3);
   CHECK(zero.x.coeff(0, 0) == 5.0);
   CHECK(zero.x.coeff(0, 2) == 6.0);
