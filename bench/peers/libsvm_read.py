@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/ usr / bin / python3
 """scikit-learn's load_svmlight_file against iterum::io::read_libsvm on the same ~100 MB LIBSVM
 file, interleaved: each round times one sklearn read in this process, then one run of the
 iterum benchmark program (bench/io/libsvm_read_benchmark.cpp, which also generates the file on
-first use). Prints MB/s (10^6 bytes of file per second of wall clock) per round and the
-medians. Single-threaded on both sides (OMP_NUM_THREADS=1; load_svmlight_file's parser is
+first use). Prints MB/s (10^6 bytes of file per second, of wall clock and of the process's
+CPU time) per round and the medians. Single-threaded on both sides (OMP_NUM_THREADS=1; load_svmlight_file's parser is
 single-threaded Cython).
 
     OMP_NUM_THREADS=1 /usr/bin/python3 bench/peers/libsvm_read.py \\
@@ -32,15 +32,15 @@ def iterum_seconds(binary, path):
         env=env, check=True, capture_output=True, text=True).stdout
     run = json.loads(out)["benchmarks"][0]
     assert run["time_unit"] == "ms"
-    return run["real_time"] / 1e3
+    return run["real_time"] / 1e3, run["cpu_time"] / 1e3
 
 
 def sklearn_seconds(path):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     x, y = load_svmlight_file(path)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert x.shape[0] == y.shape[0]
-    return elapsed
+    return elapsed, cpu
 
 
 def main():
@@ -54,14 +54,18 @@ def main():
     iterum_seconds(args.binary, path)  # generates the file if needed, warms the page cache
     mb = os.path.getsize(path) / 1e6
     print(f"file {path}: {mb:.1f} MB")
-    print(f"{'round':>5} {'iterum MB/s':>12} {'sklearn MB/s':>13}")
-    ours, theirs = [], []
+    print("MB/s by wall clock and by CPU time of the process (steadier on a loaded machine)")
+    print(f"{'round':>6} {'iterum wall':>12} {'sklearn wall':>13} {'iterum cpu':>11} {'sklearn cpu':>12}")
+    rows = []
     for r in range(args.rounds):
-        ours.append(mb / iterum_seconds(args.binary, path))
-        theirs.append(mb / sklearn_seconds(path))
-        print(f"{r:5d} {ours[-1]:12.1f} {theirs[-1]:13.1f}")
-    mo, mt = statistics.median(ours), statistics.median(theirs)
-    print(f"median {mo:11.1f} {mt:13.1f}   ratio iterum/sklearn {mo / mt:.2f}")
+        ours = iterum_seconds(args.binary, path)
+        theirs = sklearn_seconds(path)
+        rows.append([mb / ours[0], mb / theirs[0], mb / ours[1], mb / theirs[1]])
+        print(f"{r:6d} {rows[-1][0]:12.1f} {rows[-1][1]:13.1f} {rows[-1][2]:11.1f} {rows[-1][3]:12.1f}")
+    med = [statistics.median(col) for col in zip(*rows)]
+    print(f"median {med[0]:12.1f} {med[1]:13.1f} {med[2]:11.1f} {med[3]:12.1f}")
+    print(f"ratio iterum/sklearn: wall {med[0] / med[1]:.2f}, cpu {med[2] / med[3]:.2f}")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     return 0
 
 

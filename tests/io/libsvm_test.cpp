@@ -4,6 +4,9 @@
 // made by tests/io/fixtures/make_sklearn_reference.py).
 
 #include <Eigen/Dense>
+#include <bit>
+#include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <sstream>
@@ -166,4 +169,46 @@ TEST_CASE("read_libsvm reads heart_scale from liblinear-tools as scikit-learn do
     CHECK_THAT(dense.col(j).sum(), Catch::Matchers::WithinRel(ref::heart_column_sums[j], 1e-13));
   }
   for (Eigen::Index i = 0; i < 10; ++i) CHECK(data.y[i] == ref::heart_labels_head[i]);
+}
+
+TEST_CASE("Scanner::real's fast path gives what std::from_chars gives", "[io][libsvm]") {
+  // Random decimals of every shape the fast path takes or declines: signs, leading zeros,
+  // 1-25 digits, a point anywhere, exponents of 0-3 digits with signs.
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state += 0x9E3779B97F4A7C15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  };
+  std::string text;
+  for (int trial = 0; trial < 200000; ++trial) {
+    text.clear();
+    if (next() % 3 == 0) text += '-';
+    const auto digits = 1 + next() % 25;
+    const auto point = next() % (digits + 2);
+    for (std::uint64_t d = 0; d < digits; ++d) {
+      if (d == point) text += '.';
+      text += static_cast<char>('0' + (next() % 4 == 0 ? 0 : next() % 10));
+    }
+    if (next() % 2 == 0) {
+      text += next() % 2 ? 'e' : 'E';
+      const auto sign = next() % 3;
+      if (sign == 1) text += '-';
+      if (sign == 2) text += '+';
+      const auto exp_digits = next() % 4;
+      for (std::uint64_t d = 0; d < exp_digits; ++d) text += static_cast<char>('0' + next() % 10);
+    }
+    text += ' ';
+    double expected = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+    if (ec != std::errc{}) continue;  // out of range: handled apart from the fast path
+    const auto bytes = std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    iterum::io::detail::Scanner scanner(bytes, "x", "f");
+    const double got = scanner.real("a number");
+    INFO(text);
+    REQUIRE(std::bit_cast<std::uint64_t>(got) == std::bit_cast<std::uint64_t>(expected));
+    REQUIRE(scanner.column() == static_cast<iterum::Index>(end - text.data()) + 1);
+  }
 }
