@@ -204,9 +204,11 @@ namespace detail {
         skip_padding();
         more = s.accept(delimiter);
         if (!more && !s.at_eol()) {
-          s.fail("'" + std::string(tab ? "\\t" : delimiter) + "' or the end of the line after " +
-                     (f == c.rating ? "the rating" : "the timestamp"),
-                 s.rest_of_token());
+          std::string expected(1, '\'');
+          expected.append(tab ? std::string_view("\\t") : delimiter);
+          expected.append("' or the end of the line after ");
+          expected.append(f == c.rating ? "the rating" : "the timestamp");
+          s.fail(expected, s.rest_of_token());
         }
       } else {
         const std::string_view text = field();
