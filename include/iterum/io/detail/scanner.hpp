@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
@@ -92,6 +93,17 @@ class Scanner {
     return {at_, static_cast<std::size_t>(p - at_)};
   }
 
+  /// The rest of the line from here, without its "\n" or "\r\n" (not consumed).
+  [[nodiscard]] std::string_view rest_of_line() const noexcept {
+    const char* p = at_;
+    while (p != end_ && *p != '\n') ++p;
+    if (p != at_ && p[-1] == '\r') --p;
+    return {at_, static_cast<std::size_t>(p - at_)};
+  }
+  /// Moves `count` bytes ahead within the current line. Precondition: `count` is at most
+  /// `rest_of_line().size()`.
+  void advance(std::size_t count) noexcept { at_ += count; }
+
   /// An integer of type `Int` (no sign for unsigned types), with overflow rejected.
   template <class Int>
   Int integer(std::string_view what) {
@@ -143,6 +155,10 @@ class Scanner {
     double value = 0.0;
     const char* start = at_;
     if (at_ != end_ && *at_ == '+') ++at_;
+    if (const char* fast = fast_decimal(at_, end_, value)) {
+      at_ = fast;
+      return value;
+    }
     const auto [ptr, ec] = std::from_chars(at_, end_, value);
     if (ptr == at_ || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
       at_ = start;
@@ -161,6 +177,53 @@ class Scanner {
     }
     at_ = ptr;
     return value;
+  }
+
+  /// Clinger's fast path (W. D. Clinger, "How to Read Floating Point Numbers Accurately",
+  /// PLDI 1990): a decimal [-]digits[.digits][(e|E)[+-]digits] whose significand m has at most
+  /// 19 digits with m <= 2^53 and whose decimal exponent e has |e| <= 22 is m * 10^e or
+  /// m / 10^-e, one correctly rounded IEEE operation on two exact doubles, so the result is
+  /// what std::from_chars gives. Returns the end of the number, or nullptr when the text is
+  /// not of that form (std::from_chars then decides). Most numbers in data files take this path.
+  [[nodiscard]] static const char* fast_decimal(const char* p, const char* end,
+                                                double& value) noexcept {
+    const bool negative = p != end && *p == '-';
+    if (negative) ++p;
+    std::uint64_t m = 0;
+    int digits = 0;
+    int exponent = 0;
+    const auto digit = [&](const char* q) { return q != end && *q >= '0' && *q <= '9'; };
+    for (; digit(p); ++p, ++digits) m = 10 * m + static_cast<std::uint64_t>(*p - '0');
+    if (p != end && *p == '.') {
+      ++p;
+      for (; digit(p); ++p, ++digits, --exponent) m = 10 * m + static_cast<std::uint64_t>(*p - '0');
+    }
+    if (digits == 0 || digits > 19) return nullptr;
+    if (p != end && (*p == 'e' || *p == 'E')) {
+      const char* q = p + 1;
+      const bool down = q != end && *q == '-';
+      if (q != end && (*q == '-' || *q == '+')) ++q;
+      if (!digit(q)) return nullptr;
+      int e = 0;
+      for (int n = 0; digit(q); ++q, ++n) {
+        if (n == 4) return nullptr;
+        e = 10 * e + (*q - '0');
+      }
+      exponent += down ? -e : e;
+      p = q;
+    }
+    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (m == 0) {
+      value = negative ? -0.0 : 0.0;
+      return p;
+    }
+    if (m > (std::uint64_t{1} << 53) || exponent < -22 || exponent > 22) return nullptr;
+    const auto x = static_cast<double>(m);
+    value = exponent < 0 ? x / powers[-exponent] : x * powers[exponent];
+    if (negative) value = -value;
+    return p;
   }
 
   /// Throws `io::parse_error` at the current position.
