@@ -440,22 +440,18 @@ template <class Plain>
   header += '\n';
   check::that(header.size() <= 65535, "iterum::io::write_npy", "matrix",
               "has a shape too long for a version 1.0 header");
-  std::vector<unsigned char> out = {0x93,
-                                    'N',
-                                    'U',
-                                    'M',
-                                    'P',
-                                    'Y',
-                                    1,
-                                    0,
-                                    static_cast<unsigned char>(header.size() & 0xFF),
-                                    static_cast<unsigned char>(header.size() >> 8)};
-  out.insert(out.end(), header.begin(), header.end());
-  const std::size_t first = out.size();
-  out.resize(first + static_cast<std::size_t>(m.size()) * 8);
+  // Sized once and filled in place (growing a vector by insert here trips g++ 12's
+  // -Warray-bounds at -O3, a false positive).
+  constexpr unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  const std::size_t count = m.size() > 0 ? static_cast<std::size_t>(m.size()) : 0;
+  std::vector<unsigned char> out(10 + header.size() + 8 * count);
+  std::memcpy(out.data(), magic, sizeof magic);
+  out[8] = static_cast<unsigned char>(header.size() & 0xFF);
+  out[9] = static_cast<unsigned char>(header.size() >> 8);
+  std::memcpy(out.data() + 10, header.data(), header.size());
+  const std::size_t first = 10 + header.size();
   if constexpr (std::endian::native == std::endian::little) {
-    if (m.size() > 0)
-      std::memcpy(out.data() + first, m.data(), static_cast<std::size_t>(m.size()) * 8);
+    if (m.size() > 0) std::memcpy(out.data() + first, m.data(), count * 8);
   } else {
     for (Eigen::Index k = 0; k < m.size(); ++k) {
       const auto bits = std::bit_cast<std::uint64_t>(m.data()[k]);
