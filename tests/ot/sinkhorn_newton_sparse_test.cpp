@@ -234,3 +234,67 @@ TEST_CASE("SNS reports the phases of `then`: warm-up, then Newton", "[ot][sns]")
     REQUIRE(std::all_of(sizes.begin(), sizes.end(), [](double s) { return s == 160; }));
   }
 }
+
+TEST_CASE("SNS rejects a linear_tolerance above the forcing term's cap (issue 11, D7)",
+          "[ot][sns][errors]") {
+  using iterum::test::invalid_argument_message;
+  const Eigen::VectorXd a = Eigen::VectorXd::Constant(3, 1.0 / 3);
+  const Eigen::MatrixXd c = Eigen::MatrixXd::Ones(3, 3);
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0,
+                                                     {.newton = {.linear_tolerance = 0.5}});
+          }) ==
+          "iterum::ot::sinkhorn_newton_sparse: argument 'options.newton.linear_tolerance' "
+          "must lie in (0, 0.01] (got 0.5)");
+  const auto r =
+      iterum::ot::sinkhorn_newton_sparse(a, a, c, 1.0, {.newton = {.linear_tolerance = 0.01}});
+  REQUIRE(r.ok());
+}
+
+TEST_CASE("SNS saturates a huge fallback_iterations instead of overflowing (issue 11, D8)",
+          "[ot][sns]") {
+  // Newton is made to fail at once (no mass kept is ever enough), so the first fallback
+  // starts and the next one is scheduled: 4e18 * 4 must not overflow.
+  const iterum::Index n = 8;
+  Eigen::MatrixXd c(n, n);
+  for (iterum::Index i = 0; i < n; ++i)
+    for (iterum::Index j = 0; j < n; ++j) c(i, j) = static_cast<double>((i - j) * (i - j)) / 64.0;
+  const Eigen::VectorXd a = Eigen::VectorXd::Constant(n, 1.0 / n);
+  iterum::ot::SparseNewtonParams params{.fallback_iterations = 4'000'000'000'000'000'000LL};
+  params.min_kept_mass = 1.0;
+  params.entries_per_column = 1;
+  params.max_entries_per_column = 1;
+  const auto r = iterum::ot::sinkhorn_newton_sparse(
+      a, a, c, 1.0,
+      {.tolerance = 1e-9, .max_iterations = 60, .sinkhorn_warmup = 1, .newton = params});
+  REQUIRE(std::isfinite(r.marginal_error));
+  REQUIRE(r.f.allFinite());
+}
+
+TEST_CASE(
+    "SNS rejects overflowing masses, cost ranges and epsilon naming the user's argument "
+    "(issue 11, D3, D5, D6)",
+    "[ot][sns][errors]") {
+  using iterum::test::invalid_argument_message;
+  const std::string f = "iterum::ot::sinkhorn_newton_sparse: ";
+  const Eigen::VectorXd huge = Eigen::VectorXd::Constant(2, 1e308);
+  const Eigen::VectorXd uneven{{1e308, 1.0}};
+  const Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(2, 2);
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(huge, uneven, ones, 1.0);
+          }) == f + "argument 'b' must have the same total mass as a (inf) within 1e-12 relative "
+                    "(got total mass 1e+308)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(huge, huge, ones, 1.0);
+          }) == f + "argument 'a' must have a finite total mass (got inf)");
+  const Eigen::VectorXd half = Eigen::VectorXd::Constant(2, 0.5);
+  const Eigen::MatrixXd wild{{1e308, -1e308}, {-1e308, 1e308}};
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(half, half, wild, 1.0);
+          }) == f + "argument 'C' must have a finite range max C - min C (got inf)");
+  const Eigen::MatrixXd spread{{0.0, 1.0}, {1.0, 0.0}};
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::ot::sinkhorn_newton_sparse(half, half, spread, 5e-324);
+          }) == f + "argument 'epsilon' must be large enough that max(1, max C - min C) / epsilon "
+                    "is finite (got 5e-324)");
+}

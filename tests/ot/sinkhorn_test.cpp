@@ -328,3 +328,44 @@ TEST_CASE("the default iteration budget scales down on large problems", "[ot][si
   REQUIRE(iterum::ot::SinkhornOptions{}.iteration_budget(500, 500) == 40000);
   REQUIRE(iterum::ot::SinkhornOptions{.max_iterations = 7}.iteration_budget(500, 500) == 7);
 }
+
+TEST_CASE("sinkhorn rejects overflowing masses, cost ranges and epsilon (issue 11, D3, D5, D6)",
+          "[ot][sinkhorn][errors]") {
+  using iterum::test::invalid_argument_message;
+  const std::string f = "iterum::ot::sinkhorn: ";
+  const Eigen::VectorXd huge = Eigen::VectorXd::Constant(2, 1e308);
+  const Eigen::VectorXd uneven{{1e308, 1.0}};
+  const Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(2, 2);
+  // inf - inf is NaN, which no longer slips past the mass comparison.
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(huge, uneven, ones, 1.0); }) ==
+          f + "argument 'b' must have the same total mass as a (inf) within 1e-12 relative (got "
+              "total mass 1e+308)");
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(uneven, huge, ones, 1.0); }) ==
+          f + "argument 'b' must have the same total mass as a (1e+308) within 1e-12 relative "
+              "(got total mass inf)");
+  // Equal masses whose sum overflows: rejected rather than Converged with a NaN dual value.
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(huge, huge, ones, 1.0); }) ==
+          f + "argument 'a' must have a finite total mass (got inf)");
+  // Huge but summable masses are still solved.
+  const Eigen::VectorXd big = Eigen::VectorXd::Constant(2, 1e300);
+  const auto ok = iterum::ot::sinkhorn(big, big, ones, 1.0, {.tolerance = 1e288});
+  REQUIRE(ok.ok());
+  REQUIRE(std::isfinite(ok.dual_value));
+  const Eigen::VectorXd half = Eigen::VectorXd::Constant(2, 0.5);
+  const Eigen::MatrixXd wild{{1e308, -1e308}, {-1e308, 1e308}};
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(half, half, wild, 1.0); }) ==
+          f + "argument 'C' must have a finite range max C - min C (got inf)");
+  const Eigen::MatrixXd spread{{0.0, 1.0}, {1.0, 0.0}};
+  REQUIRE(
+      invalid_argument_message([&] { (void)iterum::ot::sinkhorn(half, half, spread, 5e-324); }) ==
+      f + "argument 'epsilon' must be large enough that max(1, max C - min C) / epsilon is "
+          "finite (got 5e-324)");
+  REQUIRE(invalid_argument_message([&] { (void)iterum::ot::sinkhorn(half, half, ones, 5e-324); }) ==
+          f + "argument 'epsilon' must be large enough that max(1, max C - min C) / epsilon is "
+              "finite (got 5e-324)");
+  // A constant cost has range 0: a tiny epsilon whose inverse is finite is fine.
+  const auto flat = iterum::ot::sinkhorn(half, half, ones, 1e-300);
+  REQUIRE(flat.ok());
+  REQUIRE(flat.f.allFinite());
+  REQUIRE(std::isfinite(flat.transport_cost));
+}

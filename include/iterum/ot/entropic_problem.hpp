@@ -5,6 +5,7 @@
 /// epsilon), restricted to the support of the marginals.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -26,7 +27,9 @@ class EntropicProblem {
  public:
   /// Validates the input (throwing `iterum::invalid_argument` naming `function`) and builds the
   /// support. `a` (m), `b` (n): nonnegative, finite, not all zero, equal total mass within 1e-12
-  /// relative; `c`: m x n, finite; `epsilon`: positive and finite.
+  /// relative (compared overflow-safely) and a finite total; `c`: m x n, finite, with a finite
+  /// range max C - min C on the support; `epsilon`: positive and finite, with
+  /// max(1, max C - min C) / epsilon finite.
   EntropicProblem(const Eigen::VectorXd& a, const Eigen::VectorXd& b, const Eigen::MatrixXd& c,
                   double epsilon, std::string_view function)
       : full_cost_(&c), epsilon_(epsilon) {
@@ -44,11 +47,21 @@ class EntropicProblem {
     const double mass_a = a.sum();
     const double mass_b = b.sum();
     check::positive(function, "a", mass_a);
-    if (std::abs(mass_a - mass_b) > 1e-12 * std::max(mass_a, mass_b)) {
+    // The masses are compared scaled by the largest entry, so that sums past 1e308 (inf - inf)
+    // cannot slip through.
+    const double scale = std::max(a.maxCoeff(), b.maxCoeff());
+    const double scaled_a = (a / scale).sum();
+    const double scaled_b = (b / scale).sum();
+    if (!(std::abs(scaled_a - scaled_b) <= 1e-12 * std::max(scaled_a, scaled_b))) {
       check::fail(
           function, "b",
           "must have the same total mass as a (" + check::text(mass_a) + ") within 1e-12 relative",
           "total mass " + check::text(mass_b));
+    }
+    // Equal masses whose sum overflows would make every certificate (errors relative to the
+    // mass, the dual value) inf or NaN.
+    if (!std::isfinite(mass_a)) {
+      check::fail(function, "a", "must have a finite total mass", check::text(mass_a));
     }
     mass_ = mass_a;
     for (Index i = 0; i < a.size(); ++i)
@@ -68,6 +81,17 @@ class EntropicProblem {
         for (Index i = 0; i < m; ++i)
           restricted_cost_(i, j) =
               c(rows_[static_cast<std::size_t>(i)], cols_[static_cast<std::size_t>(j)]);
+    }
+    // The solvers work with C / epsilon up to a shift, and multiply by 1 / epsilon: the range
+    // of C must be finite, and so must max(1, max C - min C) / epsilon.
+    const double range = cost().maxCoeff() - cost().minCoeff();
+    if (!std::isfinite(range)) {
+      check::fail(function, "C", "must have a finite range max C - min C", check::text(range));
+    }
+    if (!std::isfinite(std::max(range, 1.0) / epsilon)) {
+      check::fail(function, "epsilon",
+                  "must be large enough that max(1, max C - min C) / epsilon is finite",
+                  check::text(epsilon));
     }
     log_a_ = a_.array().log();
     log_b_ = b_.array().log();

@@ -90,7 +90,12 @@ struct SparseNewtonParams {
     check::positive(function, name("entries_per_column"), static_cast<double>(entries_per_column));
     check::that(max_entries_per_column >= entries_per_column, function,
                 name("max_entries_per_column"), "must be at least " + name("entries_per_column"));
-    check::positive(function, name("linear_tolerance"), linear_tolerance);
+    // The forcing term is clamped to [linear_tolerance, 0.01]: a larger lower bound would
+    // invert the clamp.
+    if (!(linear_tolerance > 0 && linear_tolerance <= 0.01)) {
+      check::fail(function, name("linear_tolerance"), "must lie in (0, 0.01]",
+                  check::text(linear_tolerance));
+    }
     check::in_range(function, name("min_kept_mass"), min_kept_mass, 0.0, 1.0);
     check::nonnegative(function, name("max_backtracks"), static_cast<double>(max_backtracks));
     check::positive(function, name("fallback_iterations"),
@@ -456,7 +461,8 @@ class SparseNewtonMethod {
     // steps, far from the solution, cost a few inner iterations.
     const double relative_error =
         s.error / std::max(p.a().sum(), std::numeric_limits<double>::min());
-    solver_.set_tolerance(std::clamp(relative_error, params_.linear_tolerance, 0.01));
+    solver_.set_tolerance(
+        std::clamp(relative_error, std::min(params_.linear_tolerance, 0.01), 0.01));
     // Work budget of the solve, for solvers that take an iteration budget: one iteration of
     // an iterative solver costs about one product with the system, nnz / (m n) of a dense
     // product with P.
@@ -535,7 +541,9 @@ class SparseNewtonMethod {
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
   static void start_fallback(State& s) {
     s.fallback_left = s.next_fallback;
-    s.next_fallback *= 4;
+    // Saturates instead of overflowing for a huge params.fallback_iterations.
+    constexpr Index most = std::numeric_limits<Index>::max();
+    s.next_fallback = s.next_fallback > most / 4 ? most : 4 * s.next_fallback;
   }
 
   /// One Sinkhorn iteration of a fallback; at its end, hands the potentials back to Newton.
