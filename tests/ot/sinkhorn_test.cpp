@@ -1,4 +1,5 @@
 #include "iterum/ot/sinkhorn.hpp"
+#include "iterum/ot/sinkhorn_newton_sparse.hpp"
 
 #include <algorithm>
 #include <array>
@@ -368,4 +369,34 @@ TEST_CASE("sinkhorn rejects overflowing masses, cost ranges and epsilon (issue 1
   REQUIRE(flat.ok());
   REQUIRE(flat.f.allFinite());
   REQUIRE(std::isfinite(flat.transport_cost));
+}
+
+TEST_CASE("warm starts shifted by a huge constant are re-centred (issue 11, D4)",
+          "[ot][sinkhorn]") {
+  const iterum::Index n = 6;
+  Eigen::MatrixXd c(n, n);
+  for (iterum::Index i = 0; i < n; ++i)
+    for (iterum::Index j = 0; j < n; ++j) c(i, j) = static_cast<double>((i - j) * (i - j)) / 25.0;
+  const Eigen::VectorXd a = random_marginal(n, 51), b = random_marginal(n, 52);
+  const double tolerance = 1e-9;
+  const auto recomputed_error = [&](const iterum::ot::TransportResult& r) {
+    const Eigen::MatrixXd plan = r.plan();
+    return (plan.rowwise().sum() - a).lpNorm<1>() +
+           (plan.colwise().sum().transpose() - b).lpNorm<1>();
+  };
+  for (const double shift : {1e8, 1e12, 1e308}) {
+    INFO("shift " << shift);
+    const Eigen::VectorXd f0 = Eigen::VectorXd::Constant(n, shift);
+    const Eigen::VectorXd g0 = Eigen::VectorXd::Constant(n, -shift);
+    const auto r =
+        iterum::ot::sinkhorn(a, b, c, 0.05, {.tolerance = tolerance, .f0 = f0, .g0 = g0});
+    REQUIRE(r.ok());
+    REQUIRE(r.marginal_error <= tolerance);
+    REQUIRE(recomputed_error(r) <= tolerance);
+    const auto s = iterum::ot::sinkhorn_newton_sparse(a, b, c, 0.05,
+                                                      {.tolerance = tolerance, .f0 = f0, .g0 = g0});
+    REQUIRE(s.ok());
+    REQUIRE(s.marginal_error <= tolerance);
+    REQUIRE(recomputed_error(s) <= tolerance);
+  }
 }

@@ -268,7 +268,7 @@ class SinkhornMethod {
 namespace detail {
 
 /// The support-sized warm start x0 = (f0; g0) from full-sized options, checked against the
-/// marginals' sizes (zeros where absent).
+/// marginals' sizes (zeros where absent), re-centred to (f0 + t; g0 - t) with equal means.
 template <class Options>
 Eigen::VectorXd warm_start(std::string_view function, const Options& o, const EntropicProblem& p,
                            Index m, Index n) {
@@ -283,6 +283,17 @@ Eigen::VectorXd warm_start(std::string_view function, const Options& o, const En
   if (o.g0) {
     for (std::size_t k = 0; k < p.cols().size(); ++k)
       x0[rows + static_cast<Index>(k)] = (*o.g0)[p.cols()[k]];
+  }
+  // The plan depends on f_i + g_j only: re-centre (f + t, g - t) so that the means of f and g
+  // agree, and huge opposite offsets (f0 = 1e12, g0 = -1e12) cancel before any kernel is
+  // evaluated instead of swallowing the digits that matter. Means of halves cannot overflow.
+  if (o.f0 || o.g0) {
+    const Index cols = x0.size() - rows;
+    const double mean_f = (x0.head(rows).array() / static_cast<double>(rows)).sum();
+    const double mean_g = (x0.tail(cols).array() / static_cast<double>(cols)).sum();
+    const double t = 0.5 * mean_g - 0.5 * mean_f;
+    x0.head(rows).array() += t;
+    x0.tail(cols).array() -= t;
   }
   return x0;
 }
