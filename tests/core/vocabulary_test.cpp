@@ -263,6 +263,21 @@ TEST_CASE("Certified evaluates the costly certificate at its cadence and certifi
           }) == "iterum::Certified: argument 'certificate_every' must be positive (got 0)");
 }
 
+TEST_CASE("Certified saturates a huge certificate cadence (D10)", "[core][certified]") {
+  const CountingProblem problem{10};
+  // 1e300 work units: the next certificate is never due (no float-to-integer overflow).
+  const iterum::Certified<HalvingInner, NormCertificate> method(
+      HalvingInner{}, NormCertificate{}, {.every = 1e300, .work_unit = 10.0});
+  const iterum::Stopwatch clock;
+  auto result =
+      iterum::solve_from(problem, method, method.start(problem, method.init(problem).inner, clock),
+                         iterum::stop::standard(1e-300, 45, 60.0));
+  REQUIRE(result.status == Status::MaxIterations);
+  REQUIRE(result.iterations == 45);
+  REQUIRE(result.state.trace.size() == 1);  // only the certificate of iteration 0
+  REQUIRE(result.state.next_check == (std::int64_t{1} << 61));
+}
+
 namespace {
 
 /// A tuner that always proposes the same value and records the costs it was fed.

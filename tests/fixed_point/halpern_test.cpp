@@ -651,3 +651,33 @@ TEST_CASE("Halpern steps do not allocate", "[fixed_point][halpern][allocation]")
   }
 }
 #endif
+
+namespace {
+
+/// T x = x / 2 with a map certificate ||x - T x|| that turns NaN from its `nan_from`-th call.
+struct NanCertificateMap {
+  using Scalar = double;
+  int nan_from = 4;
+  mutable int calls = 0;
+  [[nodiscard]] Index dim() const { return 2; }
+  void apply(const Eigen::VectorXd& x, Eigen::VectorXd& tx) const { tx = 0.5 * x; }
+  [[nodiscard]] double certificate(const Eigen::VectorXd& x, const Eigen::VectorXd& tx) const {
+    return ++calls >= nan_from ? std::numeric_limits<double>::quiet_NaN() : (x - tx).norm();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("halpern reports a map certificate that turns NaN at the final refresh (D11)",
+          "[halpern]") {
+  const NanCertificateMap t;
+  HalpernOptions options;
+  options.tolerance = 1e-300;
+  options.max_iterations = 12;
+  options.certificate = HalpernCertificate::Map;
+  options.certificate_every = 5;
+  const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Ones(2), options);
+  REQUIRE(t.calls == 4);  // iterations 0, 5, 10 and the final refresh
+  REQUIRE(r.status == Status::NumericalIssue);
+  REQUIRE(r.x.allFinite());
+}

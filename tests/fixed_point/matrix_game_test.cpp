@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "iterum/core/random.hpp"
+#include "iterum/prox/simplex.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
@@ -143,4 +144,31 @@ TEST_CASE("MatrixGame and its generator reject bad input with exact messages",
               [&] { (void)iterum::fixed_point::policeman_burglar_matrix(5, -0.1, engine); }) ==
           "iterum::fixed_point::policeman_burglar_matrix: argument 'theta' must be "
           "nonnegative (got -0.1)");
+}
+
+TEST_CASE("prox::Simplex lands on the simplex at any scale of v and radius (D14)",
+          "[fixed_point][matrix_game]") {
+  Eigen::VectorXd out(2);
+  const iterum::prox::Simplex<double> unit(2);
+  unit(Eigen::Vector2d(1e17, 0.0), out);
+  REQUIRE(out == Eigen::Vector2d(1.0, 0.0));
+  unit(Eigen::Vector2d(1e308, -1e308), out);
+  REQUIRE(out == Eigen::Vector2d(1.0, 0.0));
+  const iterum::prox::Simplex<double> tiny(2, 1e-17);
+  tiny(Eigen::Vector2d(1.0, 0.0), out);
+  REQUIRE(out == Eigen::Vector2d(1e-17, 0.0));
+  // Random vectors of every scale, radii from 1e-300 to 1e300: out >= 0 and sums to the radius.
+  auto engine = iterum::make_engine(5);
+  for (double radius : {1e-300, 1e-17, 1.0, 1e17, 1e300}) {
+    const iterum::prox::Simplex<double> simplex(6, radius);
+    for (double scale : {1e-300, 1e-8, 1.0, 1e8, 1e17, 1e300}) {
+      Eigen::VectorXd v(6);
+      for (Index i = 0; i < 6; ++i) v[i] = scale * (2 * iterum::random::uniform01(engine) - 1);
+      Eigen::VectorXd x(6);
+      simplex(v, x);
+      INFO("radius " << radius << ", scale " << scale);
+      REQUIRE((x.array() >= 0).all());
+      REQUIRE(std::abs(x.sum() - radius) <= 1e-12 * radius);
+    }
+  }
 }

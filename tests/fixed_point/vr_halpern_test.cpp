@@ -467,3 +467,18 @@ TEST_CASE("vr_halpern rejects bad input with messages naming the argument", "[vr
   CHECK(iterum::test::contains(invalid_argument_message([&] { (void)vr_halpern(f, x0, options); }),
                                "argument 'options.certificate_every'"));
 }
+
+TEST_CASE("vr_halpern's inner step count saturates for a huge factor (D10)", "[vr_halpern]") {
+  using F = LeastSquaresSum<double>;
+  iterum::fixed_point::ResolventHalpernMethod<F>::Params params;
+  params.inner_iterations_factor = 1e300;
+  const iterum::fixed_point::ResolventHalpernMethod<F> huge(params);
+  REQUIRE(huge.inner_iterations(0, 64) == (Index{1} << 62));
+  REQUIRE(huge.inner_iterations(1000, 1) == (Index{1} << 62));
+  params.inner_iterations_factor = 1e-300;
+  const iterum::fixed_point::ResolventHalpernMethod<F> tiny(params);
+  REQUIRE(tiny.inner_iterations(0, 64) == 1);
+  params.inner_iterations_factor = 0.5;
+  const iterum::fixed_point::ResolventHalpernMethod<F> usual(params);
+  REQUIRE(usual.inner_iterations(0, 64) == 23);  // ceil(0.5 * 64 * ln 2)
+}

@@ -98,3 +98,33 @@ TEST_CASE("ChebCB rejects bad input", "[tuning][chebcb][errors]") {
   REQUIRE(invalid_argument_message([&] { t.feedback(std::numeric_limits<double>::quiet_NaN()); }) ==
           f + "::feedback: argument 'cost' must be finite (got nan)");
 }
+
+TEST_CASE(
+    "ChebCB: huge costs keep finite probabilities; an overflowing context range is rejected "
+    "(D16)",
+    "[tuning][chebcb][errors]") {
+  const std::vector<double> grid{1.0, 1.5, 2.0};
+  auto run = [&](double magnitude) {
+    tuning::ChebCB t(grid, {.seed = 3});
+    for (int r = 0; r < 200; ++r) {
+      const double context = (r % 10) / 10.0;
+      const double v = t.propose(context);
+      t.feedback(magnitude * (1 + (v - 1.5) * (v - 1.5) + context));
+    }
+    (void)t.propose(0.5);
+    return t.probabilities();
+  };
+  const auto unit = run(1.0);
+  for (double magnitude : {1e155, 1e300, 1e307}) {
+    INFO("magnitude " << magnitude);
+    const auto p = run(magnitude);
+    REQUIRE(std::all_of(p.begin(), p.end(), [](double q) { return std::isfinite(q) && q >= 0; }));
+    REQUIRE_THAT(std::accumulate(p.begin(), p.end(), 0.0), Catch::Matchers::WithinAbs(1.0, 1e-12));
+    for (std::size_t i = 0; i < p.size(); ++i)
+      REQUIRE_THAT(p[i], Catch::Matchers::WithinAbs(unit[i], 1e-6));
+  }
+  REQUIRE(invalid_argument_message(
+              [] { tuning::ChebCB t({1.0}, {.context_min = -1e308, .context_max = 1e308}); }) ==
+          "iterum::tuning::ChebCB: argument 'options.context_max' minus options.context_min "
+          "must be finite (got 1e+308 - -1e+308)");
+}

@@ -124,3 +124,31 @@ TEST_CASE("Tsallis-INF rejects bad input", "[tuning][tsallis][errors]") {
   REQUIRE(invalid_argument_message([&] { t.feedback(std::numeric_limits<double>::infinity()); }) ==
           f + "::feedback: argument 'cost' must be finite (got inf)");
 }
+
+TEST_CASE("Tsallis-INF: huge costs and extreme learning rates (D15)", "[tuning][tsallis][errors]") {
+  // Costs near the top of the double range: their sum overflows unless the learner rescales.
+  auto run = [](double magnitude) {
+    tuning::TsallisInf t(tuning::uniform_grid(0, 1, 10), {.seed = 2});
+    for (int r = 0; r < 300; ++r) {
+      const double v = t.propose();
+      t.feedback(magnitude * (1 + 5 * v));
+    }
+    (void)t.propose();
+    return t.probabilities();
+  };
+  const auto unit = run(1.0);
+  for (double magnitude : {1e300, 1e307}) {
+    const auto p = run(magnitude);
+    REQUIRE(std::all_of(p.begin(), p.end(), [](double q) { return std::isfinite(q) && q > 0; }));
+    REQUIRE_THAT(std::accumulate(p.begin(), p.end(), 0.0), Catch::Matchers::WithinAbs(1.0, 1e-12));
+    REQUIRE(p[0] == *std::max_element(p.begin(), p.end()));
+    for (std::size_t i = 0; i < p.size(); ++i)
+      REQUIRE_THAT(p[i], Catch::Matchers::WithinAbs(unit[i], 1e-9));
+  }
+  const std::string f = "iterum::tuning::TsallisInf";
+  REQUIRE(invalid_argument_message([] { tuning::TsallisInf t({1.0}, {.learning_rate = 1e50}); }) ==
+          f + ": argument 'options.learning_rate' must lie in [1e-06, 1e+06] (got 1e+50)");
+  REQUIRE(invalid_argument_message([] {
+            tuning::TsallisInf t({1.0}, {.learning_rate = 5e-324});
+          }) == f + ": argument 'options.learning_rate' must lie in [1e-06, 1e+06] (got 5e-324)");
+}

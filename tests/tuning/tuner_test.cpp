@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "iterum/core/random.hpp"
@@ -163,4 +164,24 @@ TEST_CASE("One tuner, three parameters: SOR's omega, SSOR-CG's omega, a step siz
     REQUIRE(favourite == table.best_fixed_arm());
     REQUIRE(report.total() < 1.35 * 2000 * table.best_fixed_total());
   }
+}
+
+TEST_CASE("CostTable::at checks both indices (D13)", "[tuning][errors]") {
+  tuning::CostTable table({0.5, 1.0}, 3);
+  table.at(2, 1) = 4.0;
+  REQUIRE(std::as_const(table).at(2, 1) == 4.0);
+  REQUIRE(invalid_argument_message([&] { (void)table.at(5, 0); }) ==
+          "iterum::tuning::CostTable::at: argument 'instance' must lie in [0, 3) (got 5)");
+  REQUIRE(invalid_argument_message([&] { (void)std::as_const(table).at(0, -1); }) ==
+          "iterum::tuning::CostTable::at: argument 'arm' must lie in [0, 2) (got -1)");
+}
+
+TEST_CASE("uniform_grid spans the whole double range without overflow (D17)", "[tuning][grid]") {
+  const double big = std::numeric_limits<double>::max();
+  REQUIRE(tuning::uniform_grid(-1e308, 1e308, 3) == std::vector<double>{-1e308, 0.0, 1e308});
+  const auto grid = tuning::uniform_grid(-big, big, 5);
+  for (double v : grid) REQUIRE(std::isfinite(v));
+  REQUIRE(std::is_sorted(grid.begin(), grid.end()));
+  REQUIRE(grid.front() == -big);
+  REQUIRE(grid.back() == big);
 }

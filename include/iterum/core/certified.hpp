@@ -151,9 +151,9 @@ class Certified {
         static_cast<double>(s.certificate.evaluate(problem, detail::iterate_of(inner_, s.inner)));
     s.x = s.certificate.point();
     s.certified_at = s.iteration;
-    s.next_check = s.counters.oracle_calls +
-                   std::max<std::int64_t>(
-                       1, static_cast<std::int64_t>(std::ceil(params_.every * params_.work_unit)));
+    s.next_check =
+        s.counters.oracle_calls + static_cast<std::int64_t>(std::clamp(
+                                      std::ceil(params_.every * params_.work_unit), 1.0, 0x1p61));
     s.trace.push_back({s.iteration, s.counters,
                        static_cast<double>(s.counters.oracle_calls) / params_.work_unit, s.residual,
                        s.clock.seconds()});

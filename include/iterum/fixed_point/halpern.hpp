@@ -8,6 +8,7 @@
 /// reflection and certificates are described in halpern_method.hpp (`HalpernMethod`).
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -177,6 +178,9 @@ requires(!std::is_same_v<std::remove_cvref_t<X0>, HalpernOptions>)
     if (result.status != Status::NumericalIssue) {
       method.refresh_certificate(t, result.state);
       result.residual = method.residual(t, result.state);
+      // A map certificate that turned NaN or infinite at the final refresh is reported, not
+      // returned silently under the status of the loop.
+      if (!std::isfinite(result.residual)) result.status = Status::NumericalIssue;
     }
     out.fixed_point_residual = result.state.residual_norm;
     out.restarts = result.state.restarts;

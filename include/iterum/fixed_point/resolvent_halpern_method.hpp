@@ -118,10 +118,11 @@ class ResolventHalpernMethod {
   }
 
   /// M_k = ceil(c n ln(k + 2)) for n components.
+  /// Saturates at 2^62 (a huge factor, e.g. 1e300, must not overflow the conversion).
   [[nodiscard]] Index inner_iterations(Index k, Index n) const noexcept {
-    return std::max<Index>(
-        1, static_cast<Index>(std::ceil(params_.inner_iterations_factor * static_cast<double>(n) *
-                                        std::log(static_cast<double>(k) + 2.0))));
+    const double m = std::ceil(params_.inner_iterations_factor * static_cast<double>(n) *
+                               std::log(static_cast<double>(k) + 2.0));
+    return static_cast<Index>(std::clamp(m, 1.0, 0x1p62));
   }
 
   /// The expected component calls of outer iteration k: n + M_k (2 + p n).

@@ -47,7 +47,12 @@ class Simplex {
       out.setConstant(std::numeric_limits<Scalar>::quiet_NaN());
       return;
     }
+    // The projection commutes with shifts along (1, ..., 1): work with v - max(v), whose
+    // largest entry is 0, so that the radius is not absorbed by a huge prefix sum (v = (1e17, 0)
+    // or radius 1e-17 beside entries of order 1 would otherwise leave theta at 0).
+    const Scalar shift = v.maxCoeff();
     sorted_ = v;
+    sorted_.array() -= shift;
     std::sort(sorted_.data(), sorted_.data() + sorted_.size(), std::greater<Scalar>());
     Scalar prefix(0);
     Scalar theta(0);
@@ -58,7 +63,7 @@ class Simplex {
       // holds gives theta.
       if (sorted_[j] > candidate) theta = candidate;
     }
-    out = (v.array() - theta).cwiseMax(Scalar(0)).matrix();
+    out = ((v.array() - shift) - theta).cwiseMax(Scalar(0)).matrix();
   }
 
  private:

@@ -56,6 +56,12 @@ struct ChebCBOptions {
                   "must be larger than options.context_min (" + check::text(context_min) + ")",
                   check::text(context_max));
     }
+    if (!std::isfinite(context_max - context_min)) {
+      check::fail(function, "options.context_max",
+                  "minus options.context_min must be finite (got " + check::text(context_max) +
+                      " - " + check::text(context_min) + ")",
+                  {});
+    }
     check::in_range(function, "options.features", static_cast<double>(features), 1.0, 32.0);
   }
 };
@@ -105,7 +111,7 @@ class ChebCB {
     }
     p[static_cast<std::size_t>(best)] = std::max(0.0, 1.0 - others);
     arm_ = detail::draw(p, random::uniform01(engine_));
-    prediction_ = theta_[static_cast<std::size_t>(arm_)].dot(feature_) * scale_;
+    prediction_ = theta_[static_cast<std::size_t>(arm_)].dot(feature_) * scale_;  // unit_ units
     pending_ = true;
     return grid_[static_cast<std::size_t>(arm_)];
   }
@@ -117,27 +123,45 @@ class ChebCB {
     pending_ = false;
     ++round_;
     const auto i = static_cast<std::size_t>(arm_);
+    // Sums are kept in units of unit_, a power of two > half of every cost, so that costs near
+    // the top of the double range (squares past 1e308) cannot overflow them; rescaling by a
+    // power of two is exact, so the fits are those of the unscaled sums.
+    bool unit_moved = false;
+    if (cost >= 2.0 * unit_) {  // never true once 2 unit_ overflows
+      const double unit = std::ldexp(1.0, std::ilogb(cost));
+      const double factor = unit_ / unit;
+      for (std::size_t a = 0; a < moment_.size(); ++a) {
+        moment_[a] *= factor;
+        square_[a] *= factor * factor;
+      }
+      online_error_ *= factor * factor;
+      prediction_ *= factor;
+      unit_ = unit;
+      unit_moved = true;
+    }
+    const double y = cost / unit_;
     gram_[i] += feature_ * feature_.transpose();
-    moment_[i] += cost * feature_;
-    square_[i] += cost * cost;
-    online_error_ += (prediction_ - cost) * (prediction_ - cost);
+    moment_[i] += y * feature_;
+    square_[i] += y * y;
+    online_error_ += (prediction_ - y) * (prediction_ - y);
     const bool first = round_ == 1;
     highest_ = first ? cost : std::max(highest_, cost);
     lowest_ = first ? cost : std::min(lowest_, cost);
 
     const double m = static_cast<double>(options_.features);
     const double width = options_.context_max - options_.context_min;
-    const double lipschitz = (highest_ - lowest_) / width;
+    const double high = highest_ / unit_;                             // in units of unit_
+    const double lipschitz = ((highest_ - lowest_) / unit_) / width;  // ditto, per context
     const double n_factor =
-        highest_ > 0 ? 2.0 + 4.0 * width * lipschitz / highest_ * (1.0 + std::log(m)) : 2.0;
-    const double scale = highest_ > 0 ? highest_ * n_factor : 1.0;
+        high > 0 ? 2.0 + 4.0 * width * lipschitz / high * (1.0 + std::log(m)) : 2.0;
+    const double scale = high > 0 ? high * n_factor : 1.0 / unit_;
     lower_[0] = -1.0 / n_factor;
     upper_[0] = 1.0 / n_factor;
     for (Index j = 1; j < options_.features; ++j) {
       upper_[j] = 2.0 * width * lipschitz / (scale * static_cast<double>(j));
       lower_[j] = -upper_[j];
     }
-    if (scale != scale_) {  // the normalization moved: every fit changes
+    if (scale != scale_ || unit_moved) {  // the normalization moved: every fit changes
       scale_ = scale;
       for (std::size_t a = 0; a < theta_.size(); ++a) fit(a);
     } else {
@@ -169,7 +193,7 @@ class ChebCB {
     Vector<double> phi(options_.features);
     chebyshev_features(context, phi);
     std::vector<double> out(grid_.size());
-    for (std::size_t a = 0; a < grid_.size(); ++a) out[a] = theta_[a].dot(phi) * scale_;
+    for (std::size_t a = 0; a < grid_.size(); ++a) out[a] = theta_[a].dot(phi) * scale_ * unit_;
     return out;
   }
   [[nodiscard]] Index rounds() const noexcept { return round_; }
@@ -216,16 +240,17 @@ class ChebCB {
   ChebCBOptions options_;
   Engine engine_;
   std::vector<Matrix<double>> gram_;    // per arm: sum of phi phi'
-  std::vector<Vector<double>> moment_;  // per arm: sum of cost phi
-  std::vector<double> square_;          // per arm: sum of cost^2
+  std::vector<Vector<double>> moment_;  // per arm: sum of cost phi, in units of unit_
+  std::vector<double> square_;          // per arm: sum of cost^2, in units of unit_^2
   std::vector<Vector<double>> theta_;   // per arm: the fit, in units of cost / scale
   std::vector<double> probabilities_;
   Vector<double> feature_, lower_, upper_;
-  double scale_ = 1.0;
+  double scale_ = 1.0;  // the normalization K N, in units of unit_
+  double unit_ = 1.0;   // a power of two > half of every cost seen (1 until a cost >= 2)
   double eta_ = 0.0;
   double highest_ = 0.0, lowest_ = 0.0;
-  double online_error_ = 0.0;  // sum of (prediction - cost)^2 in cost units
-  double prediction_ = 0.0;    // prediction for the arm played, cost units
+  double online_error_ = 0.0;  // sum of (prediction - cost)^2 in units of unit_^2
+  double prediction_ = 0.0;    // prediction for the arm played, in units of unit_
   Index round_ = 0;
   Index arm_ = 0;
   bool pending_ = false;

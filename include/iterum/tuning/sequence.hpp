@@ -145,8 +145,15 @@ class CostTable {
   [[nodiscard]] Index instances() const noexcept { return costs_.rows(); }
   [[nodiscard]] Index arms() const noexcept { return costs_.cols(); }
   [[nodiscard]] const std::vector<double>& grid() const noexcept { return grid_; }
-  [[nodiscard]] double& at(Index instance, Index arm) { return costs_(instance, arm); }
-  [[nodiscard]] double at(Index instance, Index arm) const { return costs_(instance, arm); }
+  /// The cost of `arm` on `instance`; throws unless both indices are in range.
+  [[nodiscard]] double& at(Index instance, Index arm) {
+    check_index(instance, arm);
+    return costs_(instance, arm);
+  }
+  [[nodiscard]] double at(Index instance, Index arm) const {
+    check_index(instance, arm);
+    return costs_(instance, arm);
+  }
   [[nodiscard]] const Matrix<double>& costs() const noexcept { return costs_; }
 
   /// The arm whose value is exactly `value` (tuners propose grid values); throws otherwise.
@@ -196,6 +203,14 @@ class CostTable {
   }
 
  private:
+  void check_index(Index instance, Index arm) const {
+    constexpr std::string_view function = "iterum::tuning::CostTable::at";
+    check::in_range(function, "instance", static_cast<double>(instance), 0.0,
+                    static_cast<double>(costs_.rows()), check::Bound::Closed, check::Bound::Open);
+    check::in_range(function, "arm", static_cast<double>(arm), 0.0,
+                    static_cast<double>(costs_.cols()), check::Bound::Closed, check::Bound::Open);
+  }
+
   [[nodiscard]] Index rows(Index horizon) const {
     return horizon < 0 ? costs_.rows() : std::min(horizon, costs_.rows());
   }

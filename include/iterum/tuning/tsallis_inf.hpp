@@ -42,6 +42,8 @@ struct TsallisInfOptions {
   void validate(std::string_view function = "iterum::tuning::TsallisInfOptions::validate") const {
     check::positive(function, "options.learning_rate", learning_rate);
     check::finite(function, "options.learning_rate", learning_rate);
+    // Outside this range 2 / eta overflows or is absorbed by the losses: the weights turn NaN.
+    check::in_range(function, "options.learning_rate", learning_rate, 1e-6, 1e6);
   }
 };
 
@@ -70,8 +72,22 @@ class TsallisInf {
   void feedback(double cost) {
     detail::check_feedback("iterum::tuning::TsallisInf::feedback", pending_, cost);
     const auto i = static_cast<std::size_t>(arm_);
-    loss_[i] += cost / weights_[i];  // importance-weighted estimate (unbiased for every arm)
-    cost_sum_ += cost;
+    // Losses and the cost sum are kept in units of 2^unit_exponent_ so that huge costs cannot
+    // overflow them (the weights depend only on their ratios): rescale by a power of two
+    // (exact) whenever they would leave the finite range.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      const double scaled = std::ldexp(cost, -unit_exponent_);
+      const double loss = loss_[i] + scaled / weights_[i];
+      const double sum = cost_sum_ + scaled;
+      if ((loss <= 1e300 && sum <= 1e300) || attempt == 7) {
+        loss_[i] = loss;  // importance-weighted estimate (unbiased for every arm)
+        cost_sum_ = sum;
+        break;
+      }
+      unit_exponent_ += 512;
+      for (double& l : loss_) l = std::ldexp(l, -512);
+      cost_sum_ = std::ldexp(cost_sum_, -512);
+    }
     ++round_;
     pending_ = false;
   }
@@ -120,9 +136,10 @@ class TsallisInf {
   std::vector<double> grid_;
   TsallisInfOptions options_;
   Engine engine_;
-  std::vector<double> loss_;     // Lhat_i, in cost units
+  std::vector<double> loss_;     // Lhat_i, in cost units times 2^-unit_exponent_
   std::vector<double> weights_;  // the distribution of the last draw
-  double cost_sum_ = 0;
+  double cost_sum_ = 0;          // in units of 2^unit_exponent_, like loss_
+  int unit_exponent_ = 0;
   Index round_ = 0;
   Index arm_ = 0;
   bool pending_ = false;

@@ -38,7 +38,9 @@ using iterum::Tuner;
   std::vector<double> grid(static_cast<std::size_t>(count));
   for (Index i = 0; i < count; ++i) {
     const double s = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
-    grid[static_cast<std::size_t>(i)] = i + 1 == count && count > 1 ? hi : lo + s * (hi - lo);
+    // hi - lo can overflow (lo = -1e308, hi = 1e308): then interpolate as (1 - s) lo + s hi.
+    const double value = std::isfinite(hi - lo) ? lo + s * (hi - lo) : (1.0 - s) * lo + s * hi;
+    grid[static_cast<std::size_t>(i)] = i + 1 == count && count > 1 ? hi : value;
   }
   return grid;
 }
