@@ -651,3 +651,16 @@ TEST_CASE("Halpern steps do not allocate", "[fixed_point][halpern][allocation]")
   }
 }
 #endif
+
+TEST_CASE("Halpern rejects a map that writes tx of the wrong size",
+          "[fixed_point][halpern][errors]") {
+  // Issue 11, D23: an Eigen assertion abort before.
+  const auto longer =
+      iterum::fixed_point::make_map<double>(3, [](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
+        tx = Eigen::VectorXd::Zero(x.size() + 1);
+      });
+  REQUIRE(invalid_argument_message(
+              [&] { (void)iterum::fixed_point::halpern(longer, Eigen::VectorXd::Ones(3)); }) ==
+          "iterum::fixed_point::HalpernMethod: argument 'T' must write tx with as many "
+          "entries as x (3) (got 4)");
+}
