@@ -680,4 +680,16 @@ TEST_CASE("halpern reports a map certificate that turns NaN at the final refresh
   REQUIRE(t.calls == 4);  // iterations 0, 5, 10 and the final refresh
   REQUIRE(r.status == Status::NumericalIssue);
   REQUIRE(r.x.allFinite());
+
+TEST_CASE("Halpern rejects a map that writes tx of the wrong size",
+          "[fixed_point][halpern][errors]") {
+  // Issue 11, D23: an Eigen assertion abort before.
+  const auto longer =
+      iterum::fixed_point::make_map<double>(3, [](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
+        tx = Eigen::VectorXd::Zero(x.size() + 1);
+      });
+  REQUIRE(invalid_argument_message(
+              [&] { (void)iterum::fixed_point::halpern(longer, Eigen::VectorXd::Ones(3)); }) ==
+          "iterum::fixed_point::HalpernMethod: argument 'T' must write tx with as many "
+          "entries as x (3) (got 4)");
 }

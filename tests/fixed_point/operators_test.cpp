@@ -17,7 +17,9 @@
 #include "iterum/linalg/cg.hpp"
 #include "iterum/linalg/direct_solver.hpp"
 #include "iterum/linalg/laplacian.hpp"
+#include "iterum/prox/box.hpp"
 #include "iterum/prox/least_squares.hpp"
+#include "iterum/prox/simplex.hpp"
 #include "iterum/prox/soft_threshold.hpp"
 #include "support/catch_compat.hpp"
 #include "support/linear_solver_conformance.hpp"
@@ -327,3 +329,57 @@ TEST_CASE("Douglas-Rachford Halpern steps do not allocate",
   REQUIRE(state.counters.oracle_calls == 11);
 }
 #endif
+
+TEST_CASE("LinearResolvent checks monotonicity scale-safely",
+          "[fixed_point][operators][robustness]") {
+  // Issue 11, D18: 1e308 I gave "must be monotone (got nan)": A + A^T overflowed.
+  const Eigen::MatrixXd huge = 1e308 * Eigen::MatrixXd::Identity(3, 3);
+  const iterum::fixed_point::LinearResolvent<double> j(huge, 1.0);
+  Eigen::VectorXd jx(3);
+  j.apply(Eigen::VectorXd::Constant(3, 1e308), jx);
+  REQUIRE((jx - Eigen::VectorXd::Ones(3)).norm() <= 1e-12);
+  REQUIRE(invalid_argument_message([] {
+            (void)iterum::fixed_point::LinearResolvent<double>(
+                -1e308 * Eigen::MatrixXd::Identity(3, 3), 1.0);
+          }) ==
+          "iterum::fixed_point::LinearResolvent: argument 'A' must be monotone (A + A^T "
+          "positive semidefinite) (got smallest eigenvalue of (A + A^T)/2 -1e+308)");
+  // A tiny monotone matrix still passes, a tiny non-monotone one still fails.
+  (void)iterum::fixed_point::LinearResolvent<double>(1e-300 * Eigen::MatrixXd::Identity(3, 3), 1.0);
+  REQUIRE_THROWS_AS(
+      iterum::fixed_point::LinearResolvent<double>(-1e-3 * Eigen::MatrixXd::Identity(3, 3), 1.0),
+      iterum::invalid_argument);
+}
+
+TEST_CASE("Negative dimensions throw before anything is sized",
+          "[fixed_point][operators][errors]") {
+  // Issue 11, D12: the scratch vectors were sized with the dimension before it was checked.
+  const auto zero_grad = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) { g = 0 * x; };
+  const auto identity = [](const Eigen::VectorXd& v, Eigen::VectorXd& out) { out = v; };
+  REQUIRE(
+      invalid_argument_message([&] {
+        (void)iterum::fixed_point::ForwardBackward<double, decltype(zero_grad), decltype(identity)>(
+            -3, zero_grad, identity, 1.0);
+      }) ==
+      "iterum::fixed_point::ForwardBackward: argument 'dim' must not be empty (got size "
+      "-3)");
+  REQUIRE(invalid_argument_message([&] {
+            (void)iterum::fixed_point::douglas_rachford<double>(-3, identity, identity);
+          }) ==
+          "iterum::fixed_point::DouglasRachford: argument 'dim' must not be empty (got size -3)");
+  REQUIRE(invalid_argument_message([] { (void)iterum::prox::Simplex<double>(-3); }) ==
+          "iterum::prox::Simplex: argument 'dim' must be positive (got -3)");
+}
+
+TEST_CASE("prox::Box rejects bounds of the wrong size", "[fixed_point][operators][errors]") {
+  // Issue 11, D23: an Eigen assertion abort before.
+  const iterum::prox::Box<double> box{Eigen::VectorXd::Zero(2), Eigen::VectorXd::Ones(3)};
+  Eigen::VectorXd out(3);
+  REQUIRE(invalid_argument_message([&] { box(Eigen::VectorXd::Constant(3, 2.0), out); }) ==
+          "iterum::prox::Box: argument 'lower' must have as many entries as v (3) (got 2)");
+  const iterum::prox::Box<double> good{Eigen::VectorXd::Zero(3), Eigen::VectorXd::Ones(3)};
+  REQUIRE(invalid_argument_message([&] { good(Eigen::VectorXd::Constant(4, 2.0), out); }) ==
+          "iterum::prox::Box: argument 'lower' must have as many entries as v (4) (got 3)");
+  good(Eigen::VectorXd::Constant(3, 2.0), out);
+  REQUIRE(out == Eigen::VectorXd::Ones(3));
+}

@@ -412,3 +412,33 @@ TEST_CASE("ConjugateGradient's iteration budget can be changed between solves",
           "iterum::linalg::ConjugateGradient::set_max_iterations: argument 'max_iterations' must "
           "be nonnegative (got -1)");
 }
+
+TEST_CASE("CG solves systems scaled by 1e-200 and 1e300 (norms are scale-safe)",
+          "[linalg][cg][robustness]") {
+  // Issue 11, D1: ||b||^2 underflowed, so b = 1e-200 reported Converged at iteration 0, x = 0.
+  const Eigen::MatrixXd eye = Eigen::MatrixXd::Identity(3, 3);
+  for (const auto preconditioner : {CgPreconditioner::Identity, CgPreconditioner::Jacobi}) {
+    const Eigen::VectorXd tiny = Eigen::VectorXd::Constant(3, 1e-200);
+    const auto r =
+        iterum::linalg::conjugate_gradient(eye, tiny, {.preconditioner = preconditioner});
+    REQUIRE(r.status == Status::Converged);
+    REQUIRE(r.iterations >= 1);
+    REQUIRE((r.x - tiny).norm() <= 1e-12 * tiny.stableNorm());
+    // D2: A = 1e300 I, b = 1e300 1 gave NumericalIssue with residual NaN.
+    const Eigen::MatrixXd big = 1e300 * eye;
+    const Eigen::VectorXd huge = Eigen::VectorXd::Constant(3, 1e300);
+    const auto h =
+        iterum::linalg::conjugate_gradient(big, huge, {.preconditioner = preconditioner});
+    REQUIRE(h.status == Status::Converged);
+    REQUIRE(std::isfinite(h.residual));
+    REQUIRE((h.x - Eigen::VectorXd::Ones(3)).norm() <= 1e-12);
+  }
+  // A warm start and a poorly scaled SPD system keep the unscaled answer.
+  const Eigen::MatrixXd a = 1e-250 * random_spd(20, 100.0, 7);
+  const Eigen::VectorXd b = 1e-250 * Eigen::VectorXd::LinSpaced(20, -1.0, 2.0);
+  const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(20, 0.5);
+  const auto w = iterum::linalg::conjugate_gradient(a, b, x0, {.tolerance = 1e-12});
+  REQUIRE(w.status == Status::Converged);
+  const Eigen::VectorXd exact = (a / 1e-250).ldlt().solve(b / 1e-250);
+  REQUIRE((w.x - exact).norm() <= 1e-8 * exact.norm());
+}

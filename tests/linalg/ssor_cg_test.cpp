@@ -170,3 +170,20 @@ TEST_CASE("SSOR-CG steps do not allocate", "[linalg][ssor][allocation]") {
   REQUIRE(method.residual(system, state) < 1e-2);
 }
 #endif
+
+TEST_CASE("SSOR-CG solves systems scaled by 1e-200 and 1e300 (norms are scale-safe)",
+          "[linalg][ssor_cg][robustness]") {
+  // Issue 11, D1 and D2.
+  const Eigen::MatrixXd eye = Eigen::MatrixXd::Identity(3, 3);
+  const Eigen::VectorXd tiny = Eigen::VectorXd::Constant(3, 1e-200);
+  const auto r = iterum::linalg::ssor_conjugate_gradient(eye, tiny);
+  REQUIRE(r.status == Status::Converged);
+  REQUIRE(r.iterations >= 1);
+  REQUIRE((r.x - tiny).norm() <= 1e-12 * tiny.stableNorm());
+  const Eigen::MatrixXd big = 1e300 * eye;
+  const Eigen::VectorXd huge = Eigen::VectorXd::Constant(3, 1e300);
+  const auto h = iterum::linalg::ssor_conjugate_gradient(big, huge);
+  REQUIRE(h.status == Status::Converged);
+  REQUIRE(std::isfinite(h.residual));
+  REQUIRE((h.x - Eigen::VectorXd::Ones(3)).norm() <= 1e-12);
+}

@@ -27,9 +27,8 @@ class ForwardBackward {
   using Scalar = S;
   ForwardBackward(Index dim, Grad grad, Prox prox, Scalar gamma,
                   std::optional<Scalar> lipschitz = std::nullopt)
-      : grad_(std::move(grad)), prox_(std::move(prox)), gamma_(gamma), work_(dim) {
+      : grad_(std::move(grad)), prox_(std::move(prox)), gamma_(gamma), work_(checked_dim(dim)) {
     constexpr std::string_view function = "iterum::fixed_point::ForwardBackward";
-    check::not_empty(function, "dim", dim);
     check::positive(function, "gamma", static_cast<double>(gamma));
     check::finite(function, "gamma", static_cast<double>(gamma));
     if (lipschitz) {
@@ -49,6 +48,12 @@ class ForwardBackward {
   [[nodiscard]] Scalar gamma() const noexcept { return gamma_; }
 
  private:
+  /// dim, checked before the scratch vector is sized with it.
+  static Index checked_dim(Index dim) {
+    check::not_empty("iterum::fixed_point::ForwardBackward", "dim", dim);
+    return dim;
+  }
+
   Grad grad_;
   Prox prox_;
   Scalar gamma_;

@@ -353,6 +353,10 @@ class HalpernMethod {
   void evaluate(const T& t, State& s) const {
     t.apply(s.x, s.tx);
     ++s.counters.oracle_calls;
+    if (s.tx.size() != s.x.size()) [[unlikely]] {
+      check::size("iterum::fixed_point::HalpernMethod", "T", s.tx.size(), s.x.size(),
+                  "must write tx with as many entries as x");
+    }
     s.residual_norm = static_cast<double>((s.x - s.tx).norm());
     if constexpr (CertifiedFixedPointMap<T>) {
       if (params_.certificate == HalpernCertificate::Map &&

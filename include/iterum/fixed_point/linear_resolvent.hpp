@@ -51,14 +51,20 @@ class LinearResolvent {
     check::finite(function, "eta", static_cast<double>(eta));
     // Monotone means the symmetric part is positive semidefinite; check its smallest
     // eigenvalue against round-off.
-    const Matrix<Scalar> sym = (a + a.transpose()) / Scalar(2);
+    // A is divided by its largest |entry| first, so that A + A^T cannot overflow (1e308 I):
+    // with u that entry, the test lowest >= -1e-12 (1 + ||(A + A^T)/2||_F) reads, scaled,
+    // lowest / u >= -1e-12 (1 / u + ||(A + A^T) / (2 u)||_F).
+    const Scalar largest = a.cwiseAbs().maxCoeff();
+    const Scalar unit = largest > 0 ? largest : Scalar(1);
+    const Matrix<Scalar> sym = (a / unit + a.transpose() / unit) / Scalar(2);
     const Scalar lowest = Eigen::SelfAdjointEigenSolver<Matrix<Scalar>>(sym, Eigen::EigenvaluesOnly)
                               .eigenvalues()
                               .minCoeff();
-    const Scalar slack = Scalar(1e-12) * (Scalar(1) + sym.norm());
+    const Scalar slack = Scalar(1e-12) * (Scalar(1) / unit + sym.norm());
     if (!(lowest >= -slack)) {
-      check::fail(function, "A", "must be monotone (A + A^T positive semidefinite)",
-                  "smallest eigenvalue of (A + A^T)/2 " + check::text(static_cast<double>(lowest)));
+      check::fail(
+          function, "A", "must be monotone (A + A^T positive semidefinite)",
+          "smallest eigenvalue of (A + A^T)/2 " + check::text(static_cast<double>(lowest * unit)));
     }
     Matrix<Scalar> m = eta * a;
     m.diagonal().array() += Scalar(1);

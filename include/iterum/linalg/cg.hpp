@@ -75,17 +75,20 @@ struct CgOptions {
   }
 };
 
-/// The iterate of `CgMethod`.
+/// The iterate of `CgMethod`. Every vector but x is stored divided by `scale` (the largest
+/// |entry| of the initial residual), so that r, z, p, A p and their inner products stay near 1
+/// whatever the scale of b and A (1e-200 or 1e300); x itself is not scaled.
 template <class Scalar>
 struct CgState {
   Vector<Scalar> x;              ///< current solution estimate
-  Vector<Scalar> r;              ///< residual b - A x (recursively updated)
+  Vector<Scalar> r;              ///< residual (b - A x) / scale (recursively updated)
   Vector<Scalar> z;              ///< preconditioned residual M^{-1} r
   Vector<Scalar> p;              ///< search direction
   Vector<Scalar> ap;             ///< A p
   Scalar rz = 0;                 ///< r . z of the residual that built p
-  double residual_norm = 0.0;    ///< ||r||
-  double rhs_norm = 0.0;         ///< ||b||
+  Scalar scale = 1;              ///< the scale of r, z, p and A p (1 for a zero residual)
+  double residual_norm = 0.0;    ///< ||r|| (that is, ||b - A x|| / scale)
+  double rhs_norm = 0.0;         ///< ||b|| / scale
   bool direction_stale = false;  ///< p must be updated from r before the next matvec
   Counters counters{};
 };
@@ -96,15 +99,17 @@ namespace detail {
 /// every operand stays in L1 between the operations on it, long enough to vectorize well.
 inline constexpr Index fused_block = 256;
 
-/// x += alpha p and r -= alpha A p, returning ||r||^2, block by block so r is still in cache
-/// when its norm is taken (Eigen's vectorized kernels inside each block).
+/// x += alpha scale p and r -= alpha A p (r and p are scaled, see `CgState`), returning ||r||^2,
+/// block by block so r is still in cache when its norm is taken (Eigen's vectorized kernels inside
+/// each block).
 template <class Scalar>
 Scalar update_iterate(Scalar alpha, CgState<Scalar>& s) {
   const Index n = s.x.size();
+  const Scalar step = alpha * s.scale;
   Scalar norm2(0);
   for (Index i = 0; i < n; i += fused_block) {
     const Index m = (std::min)(fused_block, n - i);
-    s.x.segment(i, m) += alpha * s.p.segment(i, m);
+    s.x.segment(i, m) += step * s.p.segment(i, m);
     auto r = s.r.segment(i, m);
     r -= alpha * s.ap.segment(i, m);
     norm2 += r.squaredNorm();
@@ -163,7 +168,12 @@ class CgMethod {
     state.r = problem.b - state.ap;
     state.counters = {};
     state.counters.matvecs = 1;
-    state.rhs_norm = static_cast<double>(problem.b.norm());
+    // Scale r to a largest entry of 1: ||b||^2 and r . z neither underflow for b = 1e-200 nor
+    // overflow for b = 1e300 (the step is scale-invariant; x moves by alpha scale p).
+    const Scalar largest = n > 0 ? state.r.cwiseAbs().maxCoeff() : Scalar(0);
+    state.scale = largest > 0 && std::isfinite(static_cast<double>(largest)) ? largest : Scalar(1);
+    state.r /= state.scale;
+    state.rhs_norm = static_cast<double>(problem.b.stableNorm() / state.scale);
     state.residual_norm = static_cast<double>(state.r.norm());
     state.rz = apply_preconditioner(state.r, state.z);
     state.p = state.z;
@@ -195,10 +205,12 @@ class CgMethod {
     return std::nullopt;
   }
 
-  /// ||b - A x|| / ||b|| (or ||b - A x|| when b = 0), from the recursive residual.
+  /// ||b - A x|| / ||b|| (or ||b - A x|| when b = 0), from the recursive residual (both norms
+  /// are held divided by `scale`, so the ratio needs no rescaling).
   template <class Op>
   [[nodiscard]] double residual(const LinearSystem<Op>& /*problem*/, const State& s) const {
-    return s.rhs_norm > 0 ? s.residual_norm / s.rhs_norm : s.residual_norm;
+    return s.rhs_norm > 0 ? s.residual_norm / s.rhs_norm
+                          : s.residual_norm * static_cast<double>(s.scale);
   }
 
   /// O(1) finiteness test: x changes only by alpha p, and a non-finite alpha or p makes the

@@ -75,9 +75,12 @@ using CsrMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, int>;
 /// The iterate of `SorMethod`.
 template <class Scalar>
 struct SorState {
-  Vector<Scalar> x;            ///< current solution estimate
-  double residual_norm = 0.0;  ///< ||b - A x|| of the current x
-  double rhs_norm = 0.0;       ///< ||b||
+  Vector<Scalar> x;  ///< current solution estimate
+  /// The largest |b_i| (1 when b = 0): both norms below are taken of vectors divided by it,
+  /// so that they neither underflow nor overflow for b of 1e-200 or 1e300.
+  Scalar scale = 1;
+  double residual_norm = 0.0;  ///< ||b - A x|| / scale of the current x
+  double rhs_norm = 0.0;       ///< ||b|| / scale
   /// `matvecs` counts passes over A: one for the initial residual, then two per sweep (the
   /// sweep itself and the residual after it).
   Counters counters{};
@@ -140,9 +143,11 @@ class SorMethod {
                 "needs prepare(A) for a matrix of this size before restart");
     check::size(function, "x0", x0.size(), n, "must have as many entries as A has columns");
     state.x = x0;
-    state.rhs_norm = static_cast<double>(problem.b.norm());
-    state.residual_norm = std::sqrt(static_cast<double>(
-        detail::csr_residual_norm2(problem.a.matrix(), problem.b.data(), state.x.data())));
+    const Scalar largest = n > 0 ? problem.b.cwiseAbs().maxCoeff() : Scalar(0);
+    state.scale = largest > 0 && std::isfinite(static_cast<double>(largest)) ? largest : Scalar(1);
+    state.rhs_norm = static_cast<double>((problem.b / state.scale).norm());
+    state.residual_norm = std::sqrt(static_cast<double>(detail::csr_residual_norm2(
+        problem.a.matrix(), problem.b.data(), state.x.data(), state.scale)));
     state.counters = {};
     state.counters.matvecs = 1;
   }
@@ -151,12 +156,12 @@ class SorMethod {
   void step(const Problem& problem, State& s) const {
     const auto& a = problem.a.matrix();
     detail::sor_forward_sweep(a, diagonal_, problem.b.data(), s.x.data(), omega_);
-    s.residual_norm =
-        std::sqrt(static_cast<double>(detail::csr_residual_norm2(a, problem.b.data(), s.x.data())));
+    s.residual_norm = std::sqrt(
+        static_cast<double>(detail::csr_residual_norm2(a, problem.b.data(), s.x.data(), s.scale)));
     s.counters.matvecs += 2;
   }
 
-  /// ||b - A x|| / ||b|| (||b - A x|| when b = 0).
+  /// ||b - A x|| / ||b|| (||b - A x|| when b = 0, where scale = 1).
   [[nodiscard]] double residual(const Problem& /*problem*/, const State& s) const {
     return s.rhs_norm > 0 ? s.residual_norm / s.rhs_norm : s.residual_norm;
   }

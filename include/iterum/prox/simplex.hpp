@@ -28,9 +28,9 @@ class Simplex {
  public:
   Simplex() = default;
   /// @throws iterum::invalid_argument for dim < 1 or a radius that is not positive and finite.
-  explicit Simplex(Index dim, Scalar radius = Scalar(1)) : radius_(radius), sorted_(dim) {
+  explicit Simplex(Index dim, Scalar radius = Scalar(1))
+      : radius_(radius), sorted_(checked_dim(dim)) {
     constexpr std::string_view function = "iterum::prox::Simplex";
-    check::positive(function, "dim", static_cast<double>(dim));
     check::positive(function, "radius", static_cast<double>(radius));
     check::finite(function, "radius", static_cast<double>(radius));
   }
@@ -67,6 +67,12 @@ class Simplex {
   }
 
  private:
+  /// dim, checked before any vector is sized with it.
+  static Index checked_dim(Index dim) {
+    check::positive("iterum::prox::Simplex", "dim", static_cast<double>(dim));
+    return dim;
+  }
+
   Scalar radius_ = Scalar(1);
   mutable Vector<Scalar> sorted_;
 };
