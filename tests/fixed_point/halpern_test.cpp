@@ -680,6 +680,7 @@ TEST_CASE("halpern reports a map certificate that turns NaN at the final refresh
   REQUIRE(t.calls == 4);  // iterations 0, 5, 10 and the final refresh
   REQUIRE(r.status == Status::NumericalIssue);
   REQUIRE(r.x.allFinite());
+}
 
 TEST_CASE("Halpern rejects a map that writes tx of the wrong size",
           "[fixed_point][halpern][errors]") {
