@@ -185,3 +185,11 @@ TEST_CASE("uniform_grid spans the whole double range without overflow (D17)", "[
   REQUIRE(grid.front() == -big);
   REQUIRE(grid.back() == big);
 }
+
+TEST_CASE("CostTable rejects a negative instance count before sizing the table (D12)", "[tuning]") {
+  // Issue 11, D12: an Eigen assertion abort (or bad_alloc) before.
+  REQUIRE(iterum::test::invalid_argument_message([] {
+            tuning::CostTable table({0.5, 1.0}, -3);
+          }) == "iterum::tuning::CostTable: argument 'instances' must be nonnegative (got -3)");
+  REQUIRE(tuning::CostTable({0.5, 1.0}, 0).instances() == 0);
+}

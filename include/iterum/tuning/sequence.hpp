@@ -137,10 +137,7 @@ requires std::invocable<Solve&, Index, double>
 class CostTable {
  public:
   CostTable(std::vector<double> grid, Index instances)
-      : grid_(std::move(grid)),
-        costs_(Matrix<double>::Zero(instances, static_cast<Index>(grid_.size()))) {
-    tuning::detail::check_grid("iterum::tuning::CostTable", grid_);
-  }
+      : grid_(std::move(grid)), costs_(Matrix<double>::Zero(checked(instances), arms_of(grid_))) {}
 
   [[nodiscard]] Index instances() const noexcept { return costs_.rows(); }
   [[nodiscard]] Index arms() const noexcept { return costs_.cols(); }
@@ -209,6 +206,16 @@ class CostTable {
                     static_cast<double>(costs_.rows()), check::Bound::Closed, check::Bound::Open);
     check::in_range(function, "arm", static_cast<double>(arm), 0.0,
                     static_cast<double>(costs_.cols()), check::Bound::Closed, check::Bound::Open);
+  }
+
+  // Both checks run in the member initializer, before the table is sized (issue 11, D12).
+  static Index checked(Index instances) {
+    check::nonnegative("iterum::tuning::CostTable", "instances", static_cast<double>(instances));
+    return instances;
+  }
+  static Index arms_of(const std::vector<double>& grid) {
+    tuning::detail::check_grid("iterum::tuning::CostTable", grid);
+    return static_cast<Index>(grid.size());
   }
 
   [[nodiscard]] Index rows(Index horizon) const {
