@@ -15,6 +15,7 @@
 #include "iterum/core/result.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/status.hpp"
+#include "iterum/core/step_limits.hpp"
 #include "iterum/core/stop.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"

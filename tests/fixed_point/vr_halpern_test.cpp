@@ -482,3 +482,36 @@ TEST_CASE("vr_halpern's inner step count saturates for a huge factor (D10)", "[v
   const iterum::fixed_point::ResolventHalpernMethod<F> usual(params);
   REQUIRE(usual.inner_iterations(0, 64) == 23);  // ceil(0.5 * 64 * ln 2)
 }
+
+TEST_CASE("vr_halpern honours oracle and time budgets inside a long inner loop (D9)",
+          "[vr_halpern]") {
+  // With inner_iterations_factor = 1e5 one outer step of Alg. 2 is M_0 = 1e5 n ln 2 VR-FoRB
+  // steps (millions of calls): the budgets must end it from inside, not after it.
+  const auto f = random_least_squares(200, 6, 5);
+  VrHalpernOptions options;
+  options.algorithm = VrHalpernAlgorithm::InexactResolvent;
+  options.lipschitz = f.lipschitz();
+  options.tolerance = 1e-14;
+  options.inner_iterations_factor = 1e5;
+  options.seed = 3;
+
+  options.max_oracle_calls = 1000;
+  const auto calls = vr_halpern(f, Vector<double>::Zero(6), options);
+  CHECK(calls.status == Status::BudgetExhausted);
+  CHECK(calls.iterations == 1);
+  CHECK(calls.counters.oracle_calls >= 1000);
+  // One inner step is 2 calls, plus a full pass (200) when the snapshot moves.
+  CHECK(calls.counters.oracle_calls <= 1000 + 2 + 200);
+  CHECK(calls.counters.inner_iterations < 1000);
+  CHECK(calls.x.allFinite());
+  CHECK(norm_of_f(f, calls.x) == Approx(calls.residual).epsilon(1e-12));
+
+  options.max_oracle_calls.reset();
+  options.time_limit_seconds = 0.05;
+  const auto timed = vr_halpern(f, Vector<double>::Zero(6), options);
+  CHECK(timed.status == Status::TimeLimit);
+  CHECK(timed.iterations == 1);
+  CHECK(timed.seconds < 2.0);  // one outer step alone would take minutes
+  CHECK(timed.x.allFinite());
+  CHECK(norm_of_f(f, timed.x) == Approx(timed.residual).epsilon(1e-12));
+}

@@ -34,6 +34,8 @@
 
 #include "iterum/core/random.hpp"
 #include "iterum/core/result.hpp"
+#include "iterum/core/status.hpp"
+#include "iterum/core/step_limits.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/fixed_point/finite_sum_oracle.hpp"
 #include "iterum/fixed_point/vr_anchoring.hpp"
@@ -50,6 +52,7 @@ struct ResolventHalpernState : VrAnchorState<typename F::Scalar> {
   FiniteSumOracle<F> oracle;          ///< counted access to F
   Engine engine{};                    ///< the draws, seeded from `Params::seed` by `init`
   Counters counters{};                ///< `inner_iterations`: VR-FoRB steps
+  StepLimits limits{};                ///< budgets polled inside the inner loop (none by default)
 };
 
 /// The VR-FoRB direction Phi(w) + Phi_i(v) - Phi_i(w_prev) for Phi(v) = eta F(v) + v - u
@@ -131,8 +134,11 @@ class ResolventHalpernMethod {
     return static_cast<double>(n) + m * (2.0 + snapshot_probability(n) * static_cast<double>(n));
   }
 
-  /// One outer iteration: a full evaluation, then M_k VR-FoRB steps; no allocation.
-  void step(const F& f, State& s) const {
+  /// One outer iteration: a full evaluation, then M_k VR-FoRB steps; no allocation. The inner
+  /// loop polls `s.limits` (oracle calls every step, the clock every 16): once a budget is
+  /// spent it stops there and returns the status, leaving the last inner iterate `v` as the
+  /// point to certify and the anchor sequence where it was.
+  std::optional<Status> step(const F& f, State& s) const {
     auto& calls = s.counters.oracle_calls;
     const double p = s.snapshot_probability;
     const Scalar alpha = Scalar(1) - static_cast<Scalar>(p);
@@ -145,6 +151,10 @@ class ResolventHalpernMethod {
     const Index n = s.oracle.size();
     const Index m = inner_iterations(s.since_anchor, n);
     for (Index t = 0; t < m; ++t) {
+      if (const auto spent = s.limits.reached(calls, t % 16 == 0)) {
+        s.counters.inner_iterations += t;
+        return spent;
+      }
       const Index i = random::uniform_index(s.engine, n);
       vr_forb_direction(s.oracle, f, i, eta_, s.phi_w, s.v, s.w_prev, s.trial, calls);
       // trial <- vbar - gamma * direction, vbar = alpha v + (1 - alpha) w.
@@ -162,6 +172,7 @@ class ResolventHalpernMethod {
     const Scalar lambda = detail::vr_anchor_weight<Scalar>(anchoring_, s.since_anchor);
     s.u = lambda * s.anchor + (Scalar(1) - lambda) * s.v;
     ++s.since_anchor;
+    return std::nullopt;
   }
 
   /// The certified point is v_k ~= J(u_k), the last inner iterate: (u_k - J(u_k))/eta lies in

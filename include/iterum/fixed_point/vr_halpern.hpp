@@ -22,11 +22,13 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
 #include "iterum/core/options.hpp"
 #include "iterum/core/result.hpp"
+#include "iterum/core/step_limits.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/fixed_point/detail/finite_sum_facade.hpp"
@@ -231,7 +233,9 @@ template <class F, class X0>
            .restart = options.restart,
            .restart_decay = options.restart_decay,
            .seed = options.seed});
-      return detail::run_finite_sum(f, method, method.init(f, u0), options, eta,
+      auto state = method.init(f, u0);
+      state.limits = step_limits(options, clock);  // an outer step can be long: M_k inner steps
+      return detail::run_finite_sum(f, method, std::move(state), options, eta,
                                     options.iteration_budget(method, f), function, clock);
     }
   } else {
