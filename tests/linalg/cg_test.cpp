@@ -12,6 +12,7 @@
 
 #include "iterum/core/random.hpp"
 #include "iterum/linalg/laplacian.hpp"
+#include "iterum/linalg/ssor_cg.hpp"
 #include "support/catch_compat.hpp"
 #include "support/linear_solver_conformance.hpp"
 #include "support/random_data.hpp"
@@ -441,4 +442,70 @@ TEST_CASE("CG solves systems scaled by 1e-200 and 1e300 (norms are scale-safe)",
   REQUIRE(w.status == Status::Converged);
   const Eigen::VectorXd exact = (a / 1e-250).ldlt().solve(b / 1e-250);
   REQUIRE((w.x - exact).norm() <= 1e-8 * exact.norm());
+}
+
+TEST_CASE("CG and SSOR-CG check symmetry on request (options.symmetry_tolerance)", "[linalg][cg]") {
+  // A non-symmetric but positive definite (in the sense x'Ax > 0) sparse matrix: without the
+  // check CG applies the symmetric product and solves another system without a sign.
+  Eigen::SparseMatrix<double> a(3, 3);
+  a.insert(0, 0) = 4;
+  a.insert(1, 1) = 4;
+  a.insert(2, 2) = 4;
+  a.insert(1, 0) = 1;
+  a.insert(0, 1) = 0.5;
+  a.makeCompressed();
+  const Eigen::VectorXd b = Eigen::VectorXd::Ones(3);
+  const std::string expected =
+      "iterum::linalg::conjugate_gradient: argument 'A' must be symmetric to within "
+      "options.symmetry_tolerance (|A(i,j) - A(j,i)| / max |A|) (got |A(1,0) - A(0,1)| / max "
+      "|A| = 0.125)";
+  CHECK(invalid_argument_message([&] {
+          (void)iterum::linalg::conjugate_gradient(a, b, {.symmetry_tolerance = 1e-12});
+        }) == expected);
+  const Eigen::MatrixXd dense(a);
+  CHECK(invalid_argument_message([&] {
+          (void)iterum::linalg::conjugate_gradient(dense, b, {.symmetry_tolerance = 0.0});
+        }) == expected);
+  CHECK(contains(invalid_argument_message([&] {
+                   (void)iterum::linalg::ssor_conjugate_gradient(a, b,
+                                                                 {.symmetry_tolerance = 1e-12});
+                 }),
+                 "iterum::linalg::ssor_conjugate_gradient: argument 'A' must be symmetric"));
+  iterum::linalg::ConjugateGradient<Eigen::SparseMatrix<double>> solver(
+      CgOptions{.symmetry_tolerance = 1e-12});
+  CHECK(contains(invalid_argument_message([&] { (void)solver.compute(a); }),
+                 "iterum::linalg::ConjugateGradient::compute: argument 'A' must be symmetric"));
+  const auto op = iterum::linalg::matrix_free<double>(
+      3, 3, [&](const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> y) {
+        y = dense * x;
+      });
+  CHECK(contains(invalid_argument_message([&] {
+                   (void)iterum::linalg::conjugate_gradient(op, b, {.symmetry_tolerance = 1e-12});
+                 }),
+                 "argument 'A' must be symmetric to within options.symmetry_tolerance (probed"));
+  // A loose enough tolerance accepts it (0.125 of max |A|); so does the unchecked default.
+  CHECK(iterum::linalg::conjugate_gradient(a, b, {.symmetry_tolerance = 0.2}).x.allFinite());
+
+  // Symmetric matrices pass at every scale, the check included (and the solution is right).
+  for (const double scale : {1e-300, 1.0, 1e300}) {
+    Eigen::SparseMatrix<double> s = a;
+    s.coeffRef(0, 1) = 1;
+    s *= scale;
+    const Eigen::MatrixXd sd(s);
+    const auto r = iterum::linalg::conjugate_gradient(s, b, {.symmetry_tolerance = 0.0});
+    REQUIRE(r.ok());
+    CHECK((sd * r.x - b).norm() <= 1e-9 * b.norm());
+    CHECK(iterum::linalg::conjugate_gradient(sd, b, {.symmetry_tolerance = 0.0}).ok());
+    CHECK(iterum::linalg::ssor_conjugate_gradient(s, b, {.symmetry_tolerance = 0.0}).ok());
+    const auto sop = iterum::linalg::matrix_free<double>(
+        3, 3, [&](const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> y) {
+          y = sd * x;
+        });
+    CHECK(iterum::linalg::conjugate_gradient(sop, b, {.symmetry_tolerance = 1e-12}).ok());
+  }
+  CHECK(invalid_argument_message([&] {
+          (void)iterum::linalg::conjugate_gradient(a, b, {.symmetry_tolerance = -1.0});
+        }) ==
+        "iterum::linalg::conjugate_gradient: argument 'options.symmetry_tolerance' must be "
+        "nonnegative (got -1)");
 }

@@ -31,6 +31,7 @@
 #include "iterum/core/stop.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/linalg/detail/symmetry.hpp"
 #include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/identity_preconditioner.hpp"
 #include "iterum/linalg/jacobi_preconditioner.hpp"
@@ -59,14 +60,20 @@ struct CgOptions {
   /// Progress printing, residual history, user callback (also honoured by every solve of a
   /// `ConjugateGradient`).
   Monitor monitor{};
+  /// When set, A is checked for symmetry before solving (CG requires it, and silently solves
+  /// another system for a non-symmetric sparse A): |A(i,j) - A(j,i)| <= this * max |A|, or for
+  /// a `LinearOperator` a probe with two extra products. Unset: not checked (a precondition).
+  std::optional<double> symmetry_tolerance{};
   /// The facade's preconditioner; `ConjugateGradient` takes its preconditioner as a template
   /// parameter instead and ignores this field.
   CgPreconditioner preconditioner = CgPreconditioner::Automatic;
 
   /// Throws `iterum::invalid_argument` for a negative or non-finite tolerance, a negative
-  /// iteration budget or a non-positive time limit.
+  /// iteration budget, a non-positive time limit or a negative or non-finite
+  /// `symmetry_tolerance`.
   void validate(std::string_view function = "iterum::linalg::CgOptions::validate") const {
     validate_control(function, *this);
+    detail::validate_symmetry_tolerance(function, symmetry_tolerance);
   }
 
   /// The iteration budget for an n by n system.
@@ -278,6 +285,10 @@ class ConjugateGradient {
   /// non-positive diagonal), the solver keeps its previous operator.
   Status compute(const A& a) requires Preconditioner<Precond, Op> {
     check::square("iterum::linalg::ConjugateGradient::compute", "A", a.rows(), a.cols());
+    if (options_.symmetry_tolerance) {
+      detail::check_symmetric("iterum::linalg::ConjugateGradient::compute", "A", a,
+                              *options_.symmetry_tolerance);
+    }
     if constexpr (std::is_same_v<Op, A>) {
       method_.precondition(a);
       a_ = &a;
@@ -379,6 +390,7 @@ auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptio
   using Scalar = typename A::Scalar;
   options.validate(function);
   const auto input = check_system_input(function, a, b, x0);
+  if (options.symmetry_tolerance) check_symmetric(function, "A", a, *options.symmetry_tolerance);
   // CG assumes A symmetric, so sparse matrices use the faster symmetric product.
   return with_operator<Symmetry::Symmetric>(a, [&](const auto& op) {
     using Op = std::remove_cvref_t<decltype(op)>;

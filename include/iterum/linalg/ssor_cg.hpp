@@ -27,6 +27,7 @@
 #include "iterum/core/types.hpp"
 #include "iterum/linalg/cg.hpp"
 #include "iterum/linalg/detail/relaxation.hpp"
+#include "iterum/linalg/detail/symmetry.hpp"
 #include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/linear_system.hpp"
 #include "iterum/linalg/operators.hpp"
@@ -47,6 +48,8 @@ struct SsorCgOptions {
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   /// Progress printing, residual history, user callback.
   Monitor monitor{};
+  /// When set, A is checked for symmetry before solving, as `CgOptions::symmetry_tolerance`.
+  std::optional<double> symmetry_tolerance{};
   /// Relaxation parameter w of the SSOR preconditioner, in (0, 2); 1 is symmetric
   /// Gauss-Seidel.
   double omega = 1.0;
@@ -54,6 +57,7 @@ struct SsorCgOptions {
   /// Throws `iterum::invalid_argument` for omega outside (0, 2) or bad control fields.
   void validate(std::string_view function = "iterum::linalg::SsorCgOptions::validate") const {
     validate_control(function, *this);
+    detail::validate_symmetry_tolerance(function, symmetry_tolerance);
     detail::check_omega(function, "options.omega", omega);
   }
 
@@ -63,6 +67,7 @@ struct SsorCgOptions {
             .max_iterations = max_iterations,
             .time_limit_seconds = time_limit_seconds,
             .monitor = monitor,
+            .symmetry_tolerance = symmetry_tolerance,
             .preconditioner = CgPreconditioner::Automatic};
   }
 };
@@ -117,6 +122,7 @@ auto ssor_cg_impl(const A& a, const B& b, const X0* x0, const SsorCgOptions& opt
   using Scalar = typename A::Scalar;
   options.validate(function);
   const auto input = check_system_input(function, a, b, x0);
+  if (options.symmetry_tolerance) check_symmetric(function, "A", a, *options.symmetry_tolerance);
   // The preconditioner's set-up is checked here so its errors name this function.
   CsrDiagonal<Scalar> diagonal;
   diagonal.prepare(to_csr(a), function, "A");
