@@ -1,4 +1,4 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """scikit-learn's load_svmlight_file against iterum::io::read_libsvm on the same ~100 MB LIBSVM
 file, interleaved: each round times one sklearn read in this process, then one run of the
 iterum benchmark program (bench/io/libsvm_read_benchmark.cpp, which also generates the file on
@@ -21,7 +21,9 @@ import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import sklearn  # noqa: E402
 from sklearn.datasets import load_svmlight_file  # noqa: E402
 
 
@@ -53,7 +55,7 @@ def main():
                                      "libsvm_100mb.svm")
     iterum_seconds(args.binary, path)  # generates the file if needed, warms the page cache
     mb = os.path.getsize(path) / 1e6
-    print(f"file {path}: {mb:.1f} MB")
+    print(f"file {path}: {mb:.1f} MB; scikit-learn {sklearn.__version__}")
     print("MB/s by wall clock and by CPU time of the process (steadier on a loaded machine)")
     print(f"{'round':>6} {'iterum wall':>12} {'sklearn wall':>13} {'iterum cpu':>11} {'sklearn cpu':>12}")
     rows = []

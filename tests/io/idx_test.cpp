@@ -2,7 +2,11 @@
 // tests/io/fixtures/make_fixtures.py, and on Fashion-MNIST as Debian ships it.
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +19,16 @@ namespace {
 
 std::filesystem::path idx_fixture(const std::string& name) {
   return std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+}
+
+std::string idx_fixture_bytes(const std::string& name) {
+  std::ifstream in(idx_fixture(name), std::ios::binary);
+  REQUIRE(in.good());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::span<const unsigned char> idx_span(const std::string& bytes) {
+  return {reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()};
 }
 
 }  // namespace
@@ -47,6 +61,54 @@ TEST_CASE("read_idx reads a slice of items without the rest", "[io][idx]") {
   CHECK(array.item(0)(1, 2) == 15.0);
   CHECK(array.item(1)(0, 0) == 220.0);
   CHECK(iterum::io::read_idx(idx_fixture("images_u8.idx"), 3).items() == 0);
+}
+
+TEST_CASE("read_idx reads a stream and a memory buffer as it reads the file, gzip or plain",
+          "[io][idx]") {
+  for (const std::string name : {"images_u8.idx", "images_u8.idx.gz", "vectors_f64.idx"}) {
+    INFO(name);
+    const auto from_path = iterum::io::read_idx(idx_fixture(name));
+    const std::string bytes = idx_fixture_bytes(name);
+    std::istringstream stream(bytes);
+    const auto from_stream = iterum::io::read_idx(stream, name);
+    const auto from_buffer = iterum::io::read_idx(idx_span(bytes), name);
+    for (const auto* array : {&from_stream, &from_buffer}) {
+      CHECK(array->type == from_path.type);
+      CHECK(array->shape == from_path.shape);
+      CHECK(array->first == 0);
+      CHECK(array->values == from_path.values);
+    }
+  }
+  // A slice, as the path overload takes it.
+  const std::string gz = idx_fixture_bytes("images_u8.idx.gz");
+  std::istringstream stream(gz);
+  const auto slice = iterum::io::read_idx(stream, "images", 1, 2);
+  CHECK(slice.first == 1);
+  CHECK(slice.items() == 2);
+  CHECK(slice.item(1)(0, 0) == 220.0);
+  CHECK(iterum::io::read_idx(idx_span(gz), "images", 2).values ==
+        iterum::io::read_idx(idx_fixture("images_u8.idx"), 2).values);
+}
+
+TEST_CASE("read_idx on a stream or a buffer rejects bad content and slices naming the argument",
+          "[io][idx]") {
+  using iterum::test::invalid_argument_message;
+  const std::string text = "not an IDX file";
+  std::istringstream stream(text);
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(stream, "text"); }) ==
+        "iterum::io::read_idx: argument 'data' is not an IDX file: the magic number does not "
+        "start with two zero bytes");
+  const std::string bytes = idx_fixture_bytes("images_u8.idx");
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(idx_span(bytes), "b", 4); }) ==
+        "iterum::io::read_idx: argument 'first' must lie in [0, 3] (got 4)");
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(idx_span(bytes), "b", 1, 3); }) ==
+        "iterum::io::read_idx: argument 'count' must fit in the file's 3 items from first = 1 "
+        "(got 3)");
+  // Broken gzip data is reported as gunzip does, naming read_idx.
+  std::string truncated = idx_fixture_bytes("images_u8.idx.gz");
+  truncated.resize(truncated.size() - 4);
+  CHECK(invalid_argument_message([&] { (void)iterum::io::read_idx(idx_span(truncated), "t"); }) ==
+        "iterum::io::read_idx: argument 'data' is not a valid gzip stream: truncated member");
 }
 
 TEST_CASE("read_idx converts every IDX element type, big-endian", "[io][idx]") {

@@ -5,13 +5,19 @@
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "iterum/io/matrix_market.hpp"
@@ -130,6 +136,77 @@ TEST_CASE("read_matrix_market sums duplicate entries, as setFromTriplets does",
   CHECK(m.nonZeros() == 2);
   CHECK(m.coeff(1, 0) == 3.0);
   CHECK(m.coeff(0, 0) == 0.75);
+}
+
+TEST_CASE(
+    "read_matrix_market gives setFromTriplets' sums for entries in column order, out of it "
+    "from some point on, or shuffled, with duplicates and long numbers",
+    "[io][matrix_market]") {
+  // The reader stores entries straight into the result while they come column by column and
+  // falls back to triplets at the first one out of order: every path must give exactly what
+  // setFromTriplets makes of the same entries (duplicates summed in file order).
+  std::uint64_t state = 7;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int trial = 0; trial < 60; ++trial) {
+    INFO("trial " << trial);
+    // Row counts up to 2e9 give indices of 10 digits (the digit reader's slow path).
+    const int rows = trial % 3 == 0 ? 2000000000 : 1 + static_cast<int>(next() % 40);
+    const int cols = 1 + static_cast<int>(next() % 40);
+    // The header's count may not exceed rows x columns.
+    const auto most = std::min<std::uint64_t>(
+        300, static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols));
+    const int count = static_cast<int>(next() % (most + 1));
+    std::vector<Eigen::Triplet<double, int>> entries;
+    for (int k = 0; k < count; ++k) {
+      const int i = rows > 1000
+                        ? static_cast<int>(next() % 5) * 399999999 + static_cast<int>(next() % 3)
+                        : static_cast<int>(next() % static_cast<std::uint64_t>(rows));
+      const int j = static_cast<int>(next() % static_cast<std::uint64_t>(cols));
+      const double v = static_cast<double>(static_cast<std::int64_t>(next()) - (1LL << 30)) /
+                       static_cast<double>(1 + next() % 100000);
+      entries.emplace_back(i, j, v);
+    }
+    const int mode = trial % 4;  // 0, 1: by column; 2: by column up to a point; 3: shuffled
+    if (mode != 3) {
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const auto& a, const auto& b) { return a.col() < b.col(); });
+    }
+    if (mode == 2 && count > 2) {
+      const auto at = static_cast<std::ptrdiff_t>(next() % static_cast<std::uint64_t>(count));
+      std::reverse(entries.begin() + at, entries.end());
+    }
+    std::string text = "%%MatrixMarket matrix coordinate real general\n" + std::to_string(rows) +
+                       " " + std::to_string(cols) + " " + std::to_string(count) + "\n";
+    for (const auto& t : entries) {
+      char buffer[32];
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, t.value()).ptr;
+      text += std::to_string(t.row() + 1) + " " + std::to_string(t.col() + 1) + " " +
+              std::string(buffer, end) + "\n";
+    }
+    // The reference: entries keyed by (column, row), duplicates summed in file order (what
+    // setFromTriplets does; it cannot be called here, its transpose would need 2e9 rows).
+    std::map<std::pair<int, int>, double> expected;
+    for (const auto& t : entries) {
+      const auto [at, fresh] = expected.try_emplace({t.col(), t.row()}, t.value());
+      if (!fresh) at->second += t.value();
+    }
+    const auto m = mm_parse(text);
+    REQUIRE(m.rows() == rows);
+    REQUIRE(m.cols() == cols);
+    REQUIRE(m.nonZeros() == static_cast<Eigen::Index>(expected.size()));
+    auto want = expected.begin();
+    bool same = true;
+    for (int j = 0; j < cols; ++j) {
+      for (Eigen::SparseMatrix<double>::InnerIterator it(m, j); it; ++it, ++want) {
+        same = same && want->first == std::pair<int, int>(j, static_cast<int>(it.row())) &&
+               want->second == it.value();
+      }
+    }
+    CHECK(same);
+  }
 }
 
 TEST_CASE("read_matrix_market rejects malformed headers with the line and column",

@@ -2,7 +2,8 @@
 
 /// @file idx.hpp
 /// @brief `iterum::io::read_idx`: reads an IDX array file (the format of MNIST and
-/// Fashion-MNIST), plain or gzip-compressed, into an `IdxArray` of doubles.
+/// Fashion-MNIST), plain or gzip-compressed, from a path, a stream or a memory buffer, into an
+/// `IdxArray` of doubles.
 ///
 /// IDX layout: two zero bytes, a type byte (0x08 unsigned byte, 0x09 signed byte, 0x0B int16,
 /// 0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions, each dimension as a
@@ -13,11 +14,13 @@
 #include <bit>
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iterum/core/error.hpp"
@@ -185,6 +188,26 @@ namespace detail {
                                        std::optional<Index> count = {}) {
   constexpr std::string_view function = "iterum::io::read_idx";
   const Input in = load(path, function);
+  return parse_idx(in.bytes, first, count, function);
+}
+
+/// Reads an IDX file image from `stream` to its end (gzip-compressed or plain, detected by the
+/// magic number), keeping items `[first, first + count)`; `name` is what messages about the
+/// stream call it. Throws as the path overload does for malformed content.
+[[nodiscard]] inline IdxArray read_idx(std::istream& stream, std::string name, Index first = 0,
+                                       std::optional<Index> count = {}) {
+  constexpr std::string_view function = "iterum::io::read_idx";
+  const Input in = load(stream, std::move(name), function);
+  return parse_idx(in.bytes, first, count, function);
+}
+
+/// Reads an IDX file image held in memory (gzip-compressed or plain), keeping items
+/// `[first, first + count)`; `name` is what messages call it. Unlike `parse_idx`, which reads
+/// plain IDX bytes only, this decompresses gzip data first, as the path overload does.
+[[nodiscard]] inline IdxArray read_idx(std::span<const unsigned char> bytes, std::string name,
+                                       Index first = 0, std::optional<Index> count = {}) {
+  constexpr std::string_view function = "iterum::io::read_idx";
+  const Input in = load(bytes, std::move(name), function);
   return parse_idx(in.bytes, first, count, function);
 }
 

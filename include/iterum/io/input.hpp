@@ -4,14 +4,20 @@
 /// @brief `io::Input`: the bytes a reader parses, loaded from a path (plain or gzip-compressed,
 /// detected by the magic bytes 1f 8b), an `std::istream`, or a memory buffer, with the name that
 /// error messages show.
+///
+/// A file is read with one `read` into a buffer that is not zero-filled first (`io::Bytes`), so
+/// its bytes are touched once on the way in. The file is read, not memory-mapped: a mapping of a
+/// file that another process truncates while it is parsed would crash the reader (SIGBUS)
+/// instead of letting it report the file as cut short.
 
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <istream>
-#include <iterator>
 #include <limits>
+#include <memory>
 #include <span>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -19,14 +25,15 @@
 #include <vector>
 
 #include "iterum/core/error.hpp"
+#include "iterum/io/bytes.hpp"
 #include "iterum/io/gzip.hpp"
 
 namespace iterum::io {
 
 /// Loaded content, decompressed when it was gzip data.
 struct Input {
-  std::vector<unsigned char> bytes;  ///< the content
-  std::string name;                  ///< the path, or the name given to a stream or buffer
+  Bytes bytes;       ///< the content
+  std::string name;  ///< the path, or the name given to a stream or buffer
 };
 
 namespace detail {
@@ -36,7 +43,7 @@ namespace detail {
 }
 
 inline void maybe_gunzip(Input& in, std::string_view function) {
-  if (is_gzip(in.bytes)) in.bytes = gunzip(in.bytes, function);
+  if (is_gzip(in.bytes)) in.bytes = Bytes(gunzip(in.bytes, function));
 }
 
 }  // namespace detail
@@ -56,7 +63,7 @@ inline void maybe_gunzip(Input& in, std::string_view function) {
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) check::fail(function, "path", "cannot be opened for reading", path.string());
-  Input in{std::vector<unsigned char>(static_cast<std::size_t>(size)), path.string()};
+  Input in{Bytes::uninitialized(static_cast<std::size_t>(size)), path.string()};
   file.read(reinterpret_cast<char*>(in.bytes.data()), static_cast<std::streamsize>(size));
   if (static_cast<std::uintmax_t>(file.gcount()) != size) {
     check::fail(function, "path", "could not be read to the end", path.string());
@@ -67,9 +74,21 @@ inline void maybe_gunzip(Input& in, std::string_view function) {
 
 /// Reads `stream` to its end (gzip data is decompressed); `name` is what messages call it.
 [[nodiscard]] inline Input load(std::istream& stream, std::string name, std::string_view function) {
-  Input in{{}, std::move(name)};
-  in.bytes.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
-  if (stream.bad()) check::fail(function, "stream", "could not be read to the end", in.name);
+  std::vector<unsigned char> content;
+  // Block reads from the stream's buffer (as a stream iterator would, without its per-byte
+  // cost and without touching the stream's state flags); the vector's storage is then adopted.
+  if (std::streambuf* source = stream.rdbuf()) {
+    constexpr std::streamsize block = std::streamsize{1} << 16;
+    std::unique_ptr<char[]> buffer(new char[static_cast<std::size_t>(block)]);
+    for (;;) {
+      const std::streamsize got = source->sgetn(buffer.get(), block);
+      if (got <= 0) break;
+      const auto* first = reinterpret_cast<const unsigned char*>(buffer.get());
+      content.insert(content.end(), first, first + got);
+    }
+  }
+  if (stream.bad()) check::fail(function, "stream", "could not be read to the end", name);
+  Input in{Bytes(std::move(content)), std::move(name)};
   detail::maybe_gunzip(in, function);
   return in;
 }
@@ -77,7 +96,7 @@ inline void maybe_gunzip(Input& in, std::string_view function) {
 /// Copies `buffer` (gzip data is decompressed); `name` is what messages call it.
 [[nodiscard]] inline Input load(std::span<const unsigned char> buffer, std::string name,
                                 std::string_view function) {
-  Input in{std::vector<unsigned char>(buffer.begin(), buffer.end()), std::move(name)};
+  Input in{Bytes(buffer), std::move(name)};
   detail::maybe_gunzip(in, function);
   return in;
 }

@@ -87,12 +87,12 @@ namespace detail {
   std::vector<double> labels;
   std::vector<std::int64_t> qids;
   std::vector<int> outer{0};
-  std::vector<int> inner;
-  std::vector<double> values;
+  // The entries go straight into the storage the result adopts at the end (no copy pass).
+  using Storage = Eigen::SparseMatrix<double, Eigen::RowMajor>::Storage;
+  Storage entries;
   // Text of at least 4 bytes per entry ("1:1 "); reserving from the size avoids regrowth.
   const std::size_t guess = in.bytes.size() / 8;
-  inner.reserve(guess);
-  values.reserve(guess);
+  entries.reserve(static_cast<Eigen::Index>(guess));
   std::int64_t columns = 0;
   bool with_qid = false;
 
@@ -145,7 +145,7 @@ namespace detail {
     while (!s.at_eol() && s.peek() != '#') {
       const Index column = s.column();
       if (s.peek() == '-') s.fail("a feature index (a non-negative integer)", s.rest_of_token());
-      const auto index = s.integer<std::int64_t>("a feature index (an integer)");
+      const auto index = s.natural<std::int64_t>("a feature index (an integer)");
       if (index < base) {
         throw parse_error(function, in.name, s.line(), column,
                           "a feature index >= 1 (indices are 1-based; set zero_based for "
@@ -178,15 +178,14 @@ namespace detail {
         throw parse_error(function, in.name, s.line(), value_column, "a finite feature value",
                           std::to_string(value));
       }
-      if (inner.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      if (entries.size() >= Eigen::Index{std::numeric_limits<int>::max()}) {
         s.fail("at most 2^31 - 1 stored entries", "");
       }
-      inner.push_back(static_cast<int>(col));
-      values.push_back(value);
+      entries.append(value, static_cast<Eigen::Index>(col));
       if (col + 1 > columns) columns = col + 1;
       s.skip_blanks();
     }
-    outer.push_back(static_cast<int>(inner.size()));
+    outer.push_back(static_cast<int>(entries.size()));
     if (labels.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       s.fail("at most 2^31 - 2 lines of data", "");
     }
@@ -197,10 +196,8 @@ namespace detail {
   const Index cols = options.n_features ? *options.n_features : static_cast<Index>(columns);
   LabeledData data;
   data.x.resize(rows, cols);
-  data.x.resizeNonZeros(static_cast<Index>(inner.size()));
+  data.x.data().swap(entries);
   std::copy(outer.begin(), outer.end(), data.x.outerIndexPtr());
-  std::copy(inner.begin(), inner.end(), data.x.innerIndexPtr());
-  std::copy(values.begin(), values.end(), data.x.valuePtr());
   data.y = Eigen::Map<const Eigen::VectorXd>(labels.data(), rows);
   data.qid = std::move(qids);
   return data;

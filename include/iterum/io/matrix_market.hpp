@@ -141,32 +141,14 @@ inline void mm_skip_blank_lines(Scanner& sc) {
   }
 }
 
-/// The compressed column-major matrix of `triplets` (duplicates summed in file order, rows
-/// sorted within each column): the result of `setFromTriplets`, built by scattering the
-/// entries into their columns, which is sequential for the column-sorted files writers produce.
-[[nodiscard]] inline Eigen::SparseMatrix<double> mm_assemble(
-    Index rows, Index cols, const std::vector<Eigen::Triplet<double, int>>& triplets) {
-  Eigen::SparseMatrix<double> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-  if (triplets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    check::fail(mm_read, "matrix", "has more entries than Eigen's int index can count",
-                std::to_string(triplets.size()));
-  }
-  int* outer = m.outerIndexPtr();  // cols + 1 zeros
-  for (const auto& t : triplets) ++outer[t.col() + 1];
-  for (Index j = 0; j < cols; ++j) outer[j + 1] += outer[j];
-  m.resizeNonZeros(static_cast<Eigen::Index>(triplets.size()));
+/// Sorts each column of `m` by row (stably, so duplicates add up in their order in the file)
+/// and sums duplicates, compacting in place. Precondition: `m`'s column pointers and its
+/// `m.nonZeros()` entries are set, each column's entries in file order.
+inline void mm_sort_and_sum(Eigen::SparseMatrix<double>& m) {
+  const Index cols = m.cols();
+  int* outer = m.outerIndexPtr();
   int* inner = m.innerIndexPtr();
   double* value = m.valuePtr();
-  {
-    std::vector<int> next(outer, outer + cols);
-    for (const auto& t : triplets) {
-      const int at = next[static_cast<std::size_t>(t.col())]++;
-      inner[at] = t.row();
-      value[at] = t.value();
-    }
-  }
-  // Sort each column by row (stable, so duplicates add up in file order) and sum duplicates,
-  // compacting in place.
   std::vector<std::pair<int, double>> scratch;
   int write = 0;
   for (Index j = 0; j < cols; ++j) {
@@ -210,8 +192,114 @@ inline void mm_skip_blank_lines(Scanner& sc) {
   }
   outer[cols] = write;
   m.resizeNonZeros(write);
+}
+
+/// The compressed column-major matrix of `triplets` (duplicates summed in file order, rows
+/// sorted within each column): the result of `setFromTriplets`, built by scattering the
+/// entries into their columns.
+[[nodiscard]] inline Eigen::SparseMatrix<double> mm_assemble(
+    Index rows, Index cols, const std::vector<Eigen::Triplet<double, int>>& triplets) {
+  Eigen::SparseMatrix<double> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+  if (triplets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    check::fail(mm_read, "matrix", "has more entries than Eigen's int index can count",
+                std::to_string(triplets.size()));
+  }
+  int* outer = m.outerIndexPtr();  // cols + 1 zeros
+  for (const auto& t : triplets) ++outer[t.col() + 1];
+  for (Index j = 0; j < cols; ++j) outer[j + 1] += outer[j];
+  m.resizeNonZeros(static_cast<Eigen::Index>(triplets.size()));
+  int* inner = m.innerIndexPtr();
+  double* value = m.valuePtr();
+  {
+    std::vector<int> next(outer, outer + cols);
+    for (const auto& t : triplets) {
+      const int at = next[static_cast<std::size_t>(t.col())]++;
+      inner[at] = t.row();
+      value[at] = t.value();
+    }
+  }
+  mm_sort_and_sum(m);
   return m;
 }
+
+/// Entries of a coordinate file as they are read. While they come column by column (as
+/// writers produce them: nondecreasing column index), each is stored straight into the
+/// result's arrays, with no intermediate list and no scatter pass; the first entry out of
+/// column order moves everything into triplets, assembled at the end by `mm_assemble`.
+class MmCollector {
+ public:
+  /// Room for `stored` entries; `in_order` false starts with triplets (as the mirrored
+  /// entries of a symmetric file need).
+  MmCollector(Index rows, Index cols, Index stored, bool in_order)
+      : m_(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)),
+        stored_(stored),
+        in_order_(in_order) {
+    if (!in_order_) {
+      triplets_.reserve(static_cast<std::size_t>(stored));
+      return;
+    }
+    if (stored > static_cast<Index>(std::numeric_limits<int>::max())) {
+      check::fail(mm_read, "matrix", "has more entries than Eigen's int index can count",
+                  std::to_string(stored));
+    }
+    m_.resizeNonZeros(static_cast<Eigen::Index>(stored));
+  }
+
+  /// Adds a(i, j) += v (0-based). At most `stored` calls.
+  void add(int i, int j, double v) {
+    if (in_order_) {
+      if (j >= last_column_) {
+        last_column_ = j;
+        m_.innerIndexPtr()[count_] = i;
+        m_.valuePtr()[count_] = v;
+        ++m_.outerIndexPtr()[j + 1];
+        ++count_;
+        return;
+      }
+      to_triplets();
+    }
+    triplets_.emplace_back(i, j, v);
+  }
+
+  /// The matrix of the entries added.
+  [[nodiscard]] Eigen::SparseMatrix<double> finish() {
+    // One named result on every path, so that it is returned in place: Eigen 3.4's
+    // SparseMatrix has no move constructor, a second return expression would copy it.
+    Eigen::SparseMatrix<double> out;
+    if (in_order_) {
+      int* outer = m_.outerIndexPtr();
+      for (Index j = 0; j < m_.cols(); ++j) outer[j + 1] += outer[j];
+      m_.resizeNonZeros(static_cast<Eigen::Index>(count_));
+      mm_sort_and_sum(m_);
+      out.swap(m_);
+    } else {
+      mm_assemble(m_.rows(), m_.cols(), triplets_).swap(out);
+    }
+    return out;
+  }
+
+ private:
+  // The entries so far were in column order: move them into triplets.
+  void to_triplets() {
+    in_order_ = false;
+    triplets_.reserve(static_cast<std::size_t>(stored_));
+    const int* outer = m_.outerIndexPtr();  // outer[j + 1] counts column j's entries
+    int k = 0;
+    for (int j = 0; j <= last_column_; ++j) {
+      for (int c = 0; c < outer[j + 1]; ++c, ++k) {
+        triplets_.emplace_back(m_.innerIndexPtr()[k], j, m_.valuePtr()[k]);
+      }
+    }
+    Eigen::SparseMatrix<double>(m_.rows(), m_.cols()).swap(m_);  // frees the storage
+  }
+
+  Eigen::SparseMatrix<double> m_;
+  std::vector<Eigen::Triplet<double, int>> triplets_;
+  Index stored_;
+  int count_ = 0;
+  int last_column_ = 0;
+  bool in_order_;
+};
 
 [[nodiscard]] inline Eigen::SparseMatrix<double> parse_matrix_market(const Input& in) {
   Scanner sc(in.bytes, in.name, mm_read);
@@ -312,10 +400,8 @@ inline void mm_skip_blank_lines(Scanner& sc) {
         std::to_string(in.bytes.size()) + " bytes");
   }
 
-  using Triplet = Eigen::Triplet<double, int>;
-  std::vector<Triplet> triplets;
   const Index stored = symmetry == MmSymmetry::General ? count : 2 * count;
-  triplets.reserve(static_cast<std::size_t>(stored));
+  MmCollector entries(rows, cols, stored, symmetry == MmSymmetry::General);
 
   const auto missing = [&](Index read) {
     throw parse_error(mm_read, sc.source(), sc.line(), 0,
@@ -334,7 +420,7 @@ inline void mm_skip_blank_lines(Scanner& sc) {
       const double v = field == MmField::Pattern ? 1.0 : mm_value(sc, field);
       sc.end_line();
       if (symmetry == MmSymmetry::General) {
-        triplets.emplace_back(i, j, v);
+        entries.add(i, j, v);
         continue;
       }
       if (i < j || (i == j && symmetry == MmSymmetry::Skew)) {
@@ -345,8 +431,8 @@ inline void mm_skip_blank_lines(Scanner& sc) {
                 : "an entry below the diagonal (row > column) in a skew-symmetric file",
             std::to_string(i + 1) + " " + std::to_string(j + 1));
       }
-      triplets.emplace_back(i, j, v);
-      if (i != j) triplets.emplace_back(j, i, symmetry == MmSymmetry::Skew ? -v : v);
+      entries.add(i, j, v);
+      if (i != j) entries.add(j, i, symmetry == MmSymmetry::Skew ? -v : v);
     }
   } else {
     // Column-major; the symmetric variants list the lower triangle column by column.
@@ -361,9 +447,9 @@ inline void mm_skip_blank_lines(Scanner& sc) {
         const double v = mm_value(sc, field);
         sc.end_line();
         if (v == 0.0) continue;
-        triplets.emplace_back(i, j, v);
+        entries.add(i, j, v);
         if (symmetry != MmSymmetry::General && i != j) {
-          triplets.emplace_back(j, i, symmetry == MmSymmetry::Skew ? -v : v);
+          entries.add(j, i, symmetry == MmSymmetry::Skew ? -v : v);
         }
       }
     }
@@ -375,7 +461,7 @@ inline void mm_skip_blank_lines(Scanner& sc) {
             sc.rest_of_token());
   }
 
-  return mm_assemble(rows, cols, triplets);
+  return entries.finish();
 }
 
 inline void mm_append(std::string& out, double value) {
