@@ -42,6 +42,7 @@
 #include "iterum/fixed_point/vr_anchoring.hpp"
 #include "iterum/fixed_point/vr_extragradient_method.hpp"
 #include "iterum/fixed_point/vr_halpern.hpp"
+#include "iterum/io/bytes.hpp"
 #include "iterum/io/csv.hpp"
 #include "iterum/io/gzip.hpp"
 #include "iterum/io/idx.hpp"
