@@ -21,6 +21,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "iterum/core/error.hpp"
@@ -227,6 +228,14 @@ class SinkhornMethod {
               (s.v.cwiseProduct(s.ktu) - p.b()).lpNorm<1>();
   }
 
+  /// Folds the scalings into the potentials and recomputes the kernel, its products and the
+  /// error from them (m n exponentials): afterwards the error is that of the plan of the
+  /// current potentials, free of kernel entries that underflowed before the scalings grew.
+  void resync(const EntropicProblem& p, State& s) const {
+    absorb(p, s);
+    refresh(p, s);
+  }
+
   /// The marginal error ||P 1 - a||_1 + ||P^T 1 - b||_1 of the current plan.
   [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
     return s.error;
@@ -267,6 +276,105 @@ class SinkhornMethod {
 
 namespace detail {
 
+/// The stop rule of the entropic OT facades: a method's own marginal error (of a plan it
+/// updates incrementally: rescaled, with underflowed entries) is only a claim; the driver
+/// sees a value at most `tolerance` only when the certificate recomputed from the method's
+/// potentials (`certify_plan`, the plan the facade returns) is. When the claim fails, the
+/// method re-synchronizes its plan with its potentials (`resync(inner, problem, state)`) and
+/// iterates on; a claim that keeps failing (rounding-level tolerances) is re-checked after 1,
+/// 2, 4, ... iterations, the driver seeing the last certificate in between. Residuals are
+/// reported times `unit` (the tolerance's units: the certificate is in the problem's).
+template <class Inner, class Resync>
+class CertifiedStop {
+ public:
+  struct State {
+    typename Inner::State inner;
+    double residual = std::numeric_limits<double>::infinity();   ///< what the driver sees
+    double certified = std::numeric_limits<double>::infinity();  ///< last certificate
+    Index iteration = 0;                                         ///< steps taken
+    Index recheck_at = 0;    ///< no certificate before this iteration
+    Index recheck_gap = 1;   ///< iterations to the next one after a failed claim
+    Index certificates = 0;  ///< certificates evaluated (m n exponentials each)
+    Counters counters{};     ///< the inner method's
+  };
+
+  CertifiedStop(Inner inner, Resync resync, double tolerance, double unit)
+      : inner_(std::move(inner)), resync_(std::move(resync)), tolerance_(tolerance), unit_(unit) {}
+
+  /// The inner method's start, judged.
+  [[nodiscard]] State init(const EntropicProblem& p) { return start(p, inner_.init(p)); }
+
+  /// The inner method's warm start from support potentials x0 = (f0; g0), judged.
+  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& x0) {
+    return start(p, inner_.init(p, x0));
+  }
+
+  /// Wraps an initialized inner state and judges its starting point.
+  [[nodiscard]] State start(const EntropicProblem& p, typename Inner::State inner) {
+    State s{std::move(inner)};
+    judge(p, s);
+    return s;
+  }
+
+  std::optional<Status> step(const EntropicProblem& p, State& s) {
+    std::optional<Status> verdict;
+    if constexpr (std::is_void_v<decltype(inner_.step(p, s.inner))>) {
+      inner_.step(p, s.inner);
+    } else {
+      verdict = inner_.step(p, s.inner);
+    }
+    ++s.iteration;
+    judge(p, s);
+    return verdict;
+  }
+
+  [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
+    return s.residual;
+  }
+
+  [[nodiscard]] bool is_finite(const EntropicProblem& p, const State& s) const {
+    return std::isfinite(s.residual) && inner_.is_finite(p, s.inner);
+  }
+
+  [[nodiscard]] Eigen::VectorXd iterate(const State& s) const { return inner_.iterate(s.inner); }
+
+  [[nodiscard]] Inner& inner() noexcept { return inner_; }
+
+ private:
+  void judge(const EntropicProblem& p, State& s) {
+    s.counters = s.inner.counters;
+    const double claim = unit_ * static_cast<double>(inner_.residual(p, s.inner));
+    if (!(claim <= tolerance_)) {
+      s.residual = claim;
+      return;
+    }
+    if (s.iteration < s.recheck_at) {
+      s.residual = s.certified;
+      return;
+    }
+    const Eigen::VectorXd x = inner_.iterate(s.inner);
+    const Index m = p.a().size();
+    s.certified = unit_ * certify_plan(p, x.head(m), x.tail(x.size() - m)).marginal_error;
+    ++s.certificates;
+    if (s.certified <= tolerance_ || !std::isfinite(s.certified)) {
+      s.residual = s.certified;
+      return;
+    }
+    resync_(inner_, p, s.inner);
+    s.counters = s.inner.counters;
+    const double fresh = unit_ * static_cast<double>(inner_.residual(p, s.inner));
+    s.residual = fresh > tolerance_ ? fresh : s.certified;
+    s.recheck_at = s.iteration + s.recheck_gap;
+    s.recheck_gap =
+        s.recheck_gap > std::numeric_limits<Index>::max() / 2 ? s.recheck_gap : 2 * s.recheck_gap;
+  }
+
+  Inner inner_;
+  Resync resync_;
+  double tolerance_;
+  double unit_;
+};
+
 /// The support-sized warm start x0 = (f0; g0) from full-sized options, checked against the
 /// marginals' sizes (zeros where absent), re-centred to (f0 + t; g0 - t) with equal means.
 template <class Options>
@@ -305,6 +413,30 @@ inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
   certify(problem, x.head(m), x.tail(x.size() - m), out);
 }
 
+/// The last word on a solve: `out` was certified from the potentials it returns, and that
+/// certificate (`marginal_error` times `unit`, in the tolerance's units) decides. A run that
+/// stopped `Converged` on a certificate the returned potentials do not reproduce ends
+/// `NumericalIssue`; one whose budget ran out exactly when its potentials met the tolerance
+/// ends `Converged`. `residual` becomes that certificate.
+template <class State>
+void judge_by_certificate(Result<State>& run, const TransportResult& out, double tolerance,
+                          double unit) {
+  const double certificate = unit * out.marginal_error;
+  const bool met = certificate <= tolerance;
+  if (run.status == Status::Converged && !met) run.status = Status::NumericalIssue;
+  if ((run.status == Status::MaxIterations || run.status == Status::TimeLimit) && met) {
+    run.status = Status::Converged;
+  }
+  run.residual = certificate;
+}
+
+/// Re-synchronizes a Sinkhorn state for `CertifiedStop`.
+struct ResyncSinkhorn {
+  void operator()(const SinkhornMethod& method, const EntropicProblem& p, SinkhornState& s) const {
+    method.resync(p, s);
+  }
+};
+
 }  // namespace detail
 
 /// Entropic optimal transport between `a` and `b` for cost `c` by stabilized Sinkhorn.
@@ -330,13 +462,15 @@ inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
   options.validate(function);
   const EntropicProblem problem(a, b, c, epsilon, function);
   const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
-  SinkhornMethod method;
+  // The status is decided by the certificate of the returned potentials (detail::CertifiedStop).
+  detail::CertifiedStop method(SinkhornMethod{}, detail::ResyncSinkhorn{}, options.tolerance, 1.0);
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
   TransportResult out;
   out.sinkhorn_iterations = run.iterations;
   detail::certify(problem, method.iterate(run.state), out);
+  detail::judge_by_certificate(run, out, options.tolerance, 1.0);
   pack_summary(out, run, clock);
   return out;
 }

@@ -166,6 +166,10 @@ struct SparseNewtonState {
   Index inner_iterations_last = 0;          ///< iterations of the last Newton-system solve
   bool inner_converged_last = true;         ///< whether that solve met its tolerance
   double linear_work_limit = 20;            ///< current work budget of a Newton-system solve
+  /// Bound on the log-growth of any plan entry since the plan was last computed from the
+  /// potentials: `plan` holds entries rescaled since then, and an entry that underflowed to 0
+  /// (or lost bits as a subnormal) stays wrong by at most denorm_min exp(growth).
+  double growth = 0.0;
   Counters counters{};
 };
 
@@ -223,7 +227,7 @@ class SparseNewtonMethod {
     check::size("iterum::ot::SparseNewtonMethod::init", "x0", x0.size(), m + p.b().size(),
                 "must have as many entries as the support of a and b together");
     State s = allocate(p, x0.head(m), x0.tail(p.b().size()));
-    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    resync(p, s);
     return s;
   }
 
@@ -308,6 +312,18 @@ class SparseNewtonMethod {
 
   [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
     return s.fallback ? s.fallback->error : s.error;
+  }
+
+  /// Recomputes the plan, its sums and its error from the potentials (m n exponentials),
+  /// discarding the rounding and underflow that rescaling accumulated; during a fallback,
+  /// recomputes the Sinkhorn state's kernel instead.
+  void resync(const EntropicProblem& p, State& s) const {
+    if (s.fallback) {
+      sinkhorn_.resync(p, *s.fallback);
+      return;
+    }
+    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    s.growth = 0.0;
   }
 
   [[nodiscard]] bool is_finite(const EntropicProblem& p, const State& s) const {
@@ -493,14 +509,24 @@ class SparseNewtonMethod {
     const double largest = s.direction.cwiseAbs().maxCoeff();
     const double reach = params_.max_potential_step * eps;
     double alpha = largest > reach ? reach / largest : 1.0;
+    // Largest log-growth of a plan entry per unit step: max df_i + max dg_j (positive parts).
+    const double rise = (std::max(s.direction.head(m).maxCoeff(), 0.0) +
+                         std::max(s.direction.tail(n).maxCoeff(), 0.0)) /
+                        eps;
+    const double most_growth = growth_limit(p);
     for (Index t = 0; t <= params_.max_backtracks; ++t, alpha *= 0.5) {
       s.trial_f = s.f + alpha * s.direction.head(m);
       s.trial_g = s.g + alpha * s.direction.tail(n);
       // A short step rescales the plan, P_ij exp((alpha df_i + alpha dg_j) / epsilon), with
       // m + n exponentials instead of m n; a long one recomputes it from the potentials, so
-      // entries that underflowed can come back.
+      // entries that underflowed can come back. Rescaling never revives an entry that
+      // underflowed to 0: once the steps since the last recomputation could have grown such
+      // an entry past 2^-60 of the mass in total (`growth_limit`), the plan is recomputed,
+      // or the stored plan (and the error it certifies) would drift from the potentials'.
       double error;
-      if (alpha * largest <= 20 * eps) {
+      const double grown = s.growth + alpha * rise;
+      const bool rescale = alpha * largest <= 20 * eps && grown <= most_growth;
+      if (rescale) {
         s.scale_rows = (alpha / eps * s.direction.head(m)).array().exp();
         s.scale_cols = (alpha / eps * s.direction.tail(n)).array().exp();
         s.trial.noalias() = s.scale_rows.asDiagonal() * s.plan * s.scale_cols.asDiagonal();
@@ -519,23 +545,39 @@ class SparseNewtonMethod {
         std::swap(s.row_sums, s.trial_rows);
         std::swap(s.col_sums, s.trial_cols);
         s.error = error;
+        s.growth = rescale ? grown : 0.0;
         return alpha;
       }
     }
     return std::nullopt;
   }
 
+  /// The largest total log-growth `growth` of rescaled plan entries that keeps the mass that
+  /// underflowed entries may have lost below 2^-60 of the plan's mass: m n denorm_min
+  /// exp(growth) <= 2^-60 mass. Negative (always recompute) for tiny masses.
+  static double growth_limit(const EntropicProblem& p) {
+    const double entries = static_cast<double>(p.a().size()) * static_cast<double>(p.b().size());
+    return std::log(p.a().sum()) - 60 * std::log(2.0) - std::log(entries) -
+           std::log(std::numeric_limits<double>::denorm_min());
+  }
+
   /// The plan, its sums and its error for the potentials of Sinkhorn state `from` (already in
   /// s.f, s.g): diag(u) K diag(v), with no exponentials unless a scaling is not positive and
-  /// finite.
-  static void take_plan(const EntropicProblem& p, const SinkhornState& from, State& s) {
+  /// finite, or the scalings are so large that entries of K which underflowed could matter.
+  void take_plan(const EntropicProblem& p, const SinkhornState& from, State& s) const {
     if (detail::positive_finite(from.u) && detail::positive_finite(from.v) &&
         from.kernel.rows() == s.plan.rows() && from.kernel.cols() == s.plan.cols()) {
-      s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
-      s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
-    } else {
-      s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+      const double grown =
+          std::max(std::log(from.u.maxCoeff()), 0.0) + std::max(std::log(from.v.maxCoeff()), 0.0);
+      if (grown <= growth_limit(p)) {
+        s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
+        s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
+        s.growth = grown;
+        return;
+      }
     }
+    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    s.growth = 0.0;
   }
 
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
@@ -549,7 +591,12 @@ class SparseNewtonMethod {
   /// One Sinkhorn iteration of a fallback; at its end, hands the potentials back to Newton.
   void fallback_step(const EntropicProblem& p, State& s) const {
     // The Newton state's plan is the kernel of (f, g): no exponentials at the hand-over.
-    if (!s.fallback) s.fallback.emplace(sinkhorn_.init_with_kernel(p, s.f, s.g, s.plan));
+    // A plan rescaled since it was last computed is recomputed first, so that the kernel the
+    // Sinkhorn iterations rescale in turn starts exact.
+    if (!s.fallback) {
+      if (s.growth > 0) resync(p, s);
+      s.fallback.emplace(sinkhorn_.init_with_kernel(p, s.f, s.g, s.plan));
+    }
     const auto before = s.fallback->counters.matvecs;
     sinkhorn_.step(p, *s.fallback);
     s.counters.matvecs += s.fallback->counters.matvecs - before;
@@ -587,19 +634,30 @@ template <class Solver = DefaultNewtonSolver>
   const EntropicProblem problem(a, b, c, epsilon, function);
   const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
   // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
-  auto method = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
+  auto phases = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
                      SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
+  // The status is decided by the certificate of the returned potentials (detail::CertifiedStop):
+  // a plan the Newton stage rescaled is re-synchronized with its potentials when it fails it.
+  const auto resync = [](const auto& inner, const EntropicProblem& p, auto& state) {
+    if (state.second) {
+      inner.second().resync(p, *state.second);
+    } else {
+      inner.first().resync(p, state.first);
+    }
+  };
+  detail::CertifiedStop method(std::move(phases), resync, options.tolerance, 1.0);
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
   TransportResult out;
   // Phase counts from `then`: the warm-up is the first phase; the Newton stage's own Sinkhorn
   // fallback iterations count as Sinkhorn iterations.
-  const auto& s = run.state;
+  const auto& s = run.state.inner;
   const Index fallback = s.second ? s.second->fallback_steps : 0;
   out.sinkhorn_iterations = s.first_iterations + fallback;
   out.newton_iterations = s.second_iterations - fallback;
-  detail::certify(problem, method.iterate(s), out);
+  detail::certify(problem, method.iterate(run.state), out);
+  detail::judge_by_certificate(run, out, options.tolerance, 1.0);
   pack_summary(out, run, clock);
   return out;
 }

@@ -92,30 +92,51 @@ struct TransportResult : Summary {
 
 namespace detail {
 
-/// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
-/// support), and the certificate, cost and dual value recomputed in one pass over the plan.
-inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                    const Eigen::VectorXd& g, TransportResult& out) {
+/// What one pass over the plan P = exp((f + g - C) / epsilon) of support potentials (f, g)
+/// certifies: its marginal error, its cost <C, P> and its total mass.
+struct PlanCertificate {
+  double marginal_error = 0.0;  ///< ||P 1 - a||_1 + ||P^T 1 - b||_1
+  double cost = 0.0;            ///< <C, P>
+  double total = 0.0;           ///< sum_ij P_ij
+};
+
+/// The certificate of the plan of support potentials (f, g), recomputed from them (m n
+/// exponentials): the one number every status of the entropic OT solvers is judged by.
+[[nodiscard]] inline PlanCertificate certify_plan(const EntropicProblem& problem,
+                                                  const Eigen::VectorXd& f,
+                                                  const Eigen::VectorXd& g) {
   const Eigen::MatrixXd& c = problem.cost();
-  const double eps = problem.epsilon();
-  const double inv = 1.0 / eps;
+  const double inv = 1.0 / problem.epsilon();
   const Index m = c.rows();
   const Index n = c.cols();
   Eigen::VectorXd row_sums = Eigen::VectorXd::Zero(m);
-  Eigen::VectorXd col_sums(n);
-  double cost = 0.0;
-  double total = 0.0;
+  double col_error = 0.0;
+  PlanCertificate out;
   Eigen::ArrayXd column(m);
   for (Index j = 0; j < n; ++j) {
     column = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
     row_sums.array() += column;
-    col_sums[j] = column.sum();
-    cost += (column * c.col(j).array()).sum();
-    total += col_sums[j];
+    const double sum = column.sum();
+    col_error += std::abs(sum - problem.b()[j]);
+    out.cost += (column * c.col(j).array()).sum();
+    out.total += sum;
   }
-  out.marginal_error = (row_sums - problem.a()).lpNorm<1>() + (col_sums - problem.b()).lpNorm<1>();
-  out.transport_cost = cost;
-  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * total;
+  out.marginal_error = (row_sums - problem.a()).lpNorm<1>() + col_error;
+  return out;
+}
+
+/// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
+/// support), and the certificate, cost and dual value recomputed in one pass over the plan.
+inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
+                    const Eigen::VectorXd& g, TransportResult& out) {
+  const double eps = problem.epsilon();
+  const double inv = 1.0 / eps;
+  const Index m = problem.cost().rows();
+  const Index n = problem.cost().cols();
+  const PlanCertificate certificate = certify_plan(problem, f, g);
+  out.marginal_error = certificate.marginal_error;
+  out.transport_cost = certificate.cost;
+  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * certificate.total;
   out.epsilon = eps;
 
   const Eigen::MatrixXd& full = problem.full_cost();
