@@ -18,8 +18,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -46,19 +48,85 @@ namespace iterum::ot {
   return static_cast<Index>(std::clamp(1e10 / std::max(entries, 1.0), 100.0, 100000.0));
 }
 
-/// Options of `sinkhorn`: the control fields, then the warm start.
+/// What the `tolerance` of the entropic OT solvers bounds.
+enum class MarginalTolerance : std::uint8_t {
+  /// The marginal error ||P 1 - a||_1 + ||P^T 1 - b||_1 itself (the default).
+  Absolute = 0,
+  /// The marginal error divided by the total mass sum_i a_i: scale-free, e.g. for masses of
+  /// 1e-300 (where an absolute 1e-9 holds for any plan) or 1e300 (where it is out of reach).
+  Relative = 1,
+};
+
+namespace detail {
+
+/// Throws for a `MarginalTolerance` that is not one of the enumerators.
+inline void check_tolerance_kind(std::string_view function, MarginalTolerance kind) {
+  if (kind != MarginalTolerance::Absolute && kind != MarginalTolerance::Relative) {
+    check::fail(function, "options.tolerance_kind",
+                "must be MarginalTolerance::Absolute or ::Relative",
+                std::to_string(static_cast<int>(kind)));
+  }
+}
+
+/// The problem the solvers iterate on: the caller's scaled to unit mass. With a / M and b / M
+/// (M the total mass) the plan is the caller's divided by M and each potential the caller's
+/// minus `shift` = epsilon log(M) / 2, so every internal plan, kernel and error is of order
+/// one whatever M (1e-300 or 1e300), and the running errors are relative to the mass.
+class UnitMassProblem {
+ public:
+  UnitMassProblem(const EntropicProblem& caller, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                  const Eigen::MatrixXd& c, std::string_view function)
+      : caller_(&caller) {
+    const double mass = caller.mass();
+    if (mass != 1.0) {
+      scaled_.emplace(a / mass, b / mass, c, caller.epsilon(), function);
+      shift_ = 0.5 * caller.epsilon() * std::log(mass);
+    }
+  }
+
+  /// The problem to iterate on (the caller's when its mass is exactly 1).
+  [[nodiscard]] const EntropicProblem& problem() const noexcept {
+    return scaled_ ? *scaled_ : *caller_;
+  }
+  /// Caller's potentials = these potentials + shift (each of f and g).
+  [[nodiscard]] double shift() const noexcept { return shift_; }
+  /// Internal errors (relative) times this are in the units of `kind`.
+  [[nodiscard]] double unit(MarginalTolerance kind) const noexcept {
+    return kind == MarginalTolerance::Relative ? 1.0 : caller_->mass();
+  }
+  /// Caller-scale errors divided by this are in the units of `kind`.
+  [[nodiscard]] double divisor(MarginalTolerance kind) const noexcept {
+    return kind == MarginalTolerance::Relative ? caller_->mass() : 1.0;
+  }
+
+ private:
+  const EntropicProblem* caller_;
+  std::optional<EntropicProblem> scaled_{};
+  double shift_ = 0.0;
+};
+
+}  // namespace detail
+
+/// Options of `sinkhorn`: the control fields, then what the tolerance bounds, then the warm
+/// start.
 struct SinkhornOptions {
-  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Stop when the marginal error (of the returned plan) is at most this; absolute unless
+  /// `tolerance_kind` is `MarginalTolerance::Relative`.
+  double tolerance = 1e-9;
   /// Iteration budget; unset: `default_max_iterations(m, n)` (100000, fewer on large problems).
   std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
   Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
+  /// `Absolute` (default): `tolerance` bounds the marginal error; `Relative`: the marginal
+  /// error divided by the total mass. `residual` and `history` are in the same units.
+  MarginalTolerance tolerance_kind = MarginalTolerance::Absolute;
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m), e.g. a previous f
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SinkhornOptions::validate") const {
     validate_control(function, *this);
+    detail::check_tolerance_kind(function, tolerance_kind);
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
   }
@@ -406,22 +474,25 @@ Eigen::VectorXd warm_start(std::string_view function, const Options& o, const En
   return x0;
 }
 
-/// Fills `out`'s OT fields from the stacked support potentials x = (f; g).
-inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
+/// Fills `out`'s OT fields from the stacked support potentials x = (f; g) of the unit-mass
+/// problem, shifted back to the caller's scale.
+inline void certify(const UnitMassProblem& scaled, const EntropicProblem& caller, Eigen::VectorXd x,
                     TransportResult& out) {
-  const Index m = problem.a().size();
-  certify(problem, x.head(m), x.tail(x.size() - m), out);
+  x.array() += scaled.shift();
+  const Index m = caller.a().size();
+  certify(caller, x.head(m), x.tail(x.size() - m), out);
 }
 
 /// The last word on a solve: `out` was certified from the potentials it returns, and that
-/// certificate (`marginal_error` times `unit`, in the tolerance's units) decides. A run that
-/// stopped `Converged` on a certificate the returned potentials do not reproduce ends
-/// `NumericalIssue`; one whose budget ran out exactly when its potentials met the tolerance
-/// ends `Converged`. `residual` becomes that certificate.
+/// certificate (`marginal_error / divisor`, in the tolerance's units) decides. A run that
+/// stopped `Converged` on a certificate the returned potentials do not reproduce (e.g. a plan
+/// of mass 1e-320, whose entries underflow) ends `NumericalIssue`; one whose budget ran out
+/// exactly when its potentials met the tolerance ends `Converged`. `residual` becomes that
+/// certificate.
 template <class State>
 void judge_by_certificate(Result<State>& run, const TransportResult& out, double tolerance,
-                          double unit) {
-  const double certificate = unit * out.marginal_error;
+                          double divisor) {
+  const double certificate = out.marginal_error / divisor;
   const bool met = certificate <= tolerance;
   if (run.status == Status::Converged && !met) run.status = Status::NumericalIssue;
   if ((run.status == Status::MaxIterations || run.status == Status::TimeLimit) && met) {
@@ -460,17 +531,21 @@ struct ResyncSinkhorn {
   constexpr std::string_view function = "iterum::ot::sinkhorn";
   const Stopwatch clock;
   options.validate(function);
-  const EntropicProblem problem(a, b, c, epsilon, function);
-  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
+  const EntropicProblem caller(a, b, c, epsilon, function);
+  const detail::UnitMassProblem scaled(caller, a, b, c, function);
+  const EntropicProblem& problem = scaled.problem();
+  Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());
+  x0.array() -= scaled.shift();
   // The status is decided by the certificate of the returned potentials (detail::CertifiedStop).
-  detail::CertifiedStop method(SinkhornMethod{}, detail::ResyncSinkhorn{}, options.tolerance, 1.0);
+  detail::CertifiedStop method(SinkhornMethod{}, detail::ResyncSinkhorn{}, options.tolerance,
+                               scaled.unit(options.tolerance_kind));
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
   TransportResult out;
   out.sinkhorn_iterations = run.iterations;
-  detail::certify(problem, method.iterate(run.state), out);
-  detail::judge_by_certificate(run, out, options.tolerance, 1.0);
+  detail::certify(scaled, caller, method.iterate(run.state), out);
+  detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;
 }

@@ -111,13 +111,17 @@ struct SparseNewtonParams {
 /// Options of `sinkhorn_newton_sparse`: the control fields, the warm start, the warm-up length,
 /// then the Newton stage's settings (`newton`, handed to `SparseNewtonMethod` as its Params).
 struct SnsOptions {
-  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Stop when the marginal error (of the returned plan) is at most this; absolute unless
+  /// `tolerance_kind` is `MarginalTolerance::Relative`.
+  double tolerance = 1e-9;
   /// Budget on Sinkhorn and Newton iterations together; unset: `default_max_iterations(m, n)`
   /// (100000, fewer on large problems), the same as Sinkhorn's, so a fallback-heavy run is not
   /// cut short.
   std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
   Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
+  /// `Absolute` (default) or `Relative` (to the total mass), as for `sinkhorn`.
+  MarginalTolerance tolerance_kind = MarginalTolerance::Absolute;
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m)
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
   /// N1 of Tang et al. (arXiv 2401.12253, Algorithm 1): Sinkhorn iterations before the first
@@ -128,6 +132,7 @@ struct SnsOptions {
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SnsOptions::validate") const {
     validate_control(function, *this);
+    detail::check_tolerance_kind(function, tolerance_kind);
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
     check::nonnegative(function, "options.sinkhorn_warmup", static_cast<double>(sinkhorn_warmup));
@@ -168,7 +173,7 @@ struct SparseNewtonState {
   double linear_work_limit = 20;            ///< current work budget of a Newton-system solve
   /// Bound on the log-growth of any plan entry since the plan was last computed from the
   /// potentials: `plan` holds entries rescaled since then, and an entry that underflowed to 0
-  /// (or lost bits as a subnormal) stays wrong by at most denorm_min exp(growth).
+  /// (or lost bits as a subnormal) stays wrong by at most 4 DBL_MIN exp(growth).
   double growth = 0.0;
   Counters counters{};
 };
@@ -553,12 +558,14 @@ class SparseNewtonMethod {
   }
 
   /// The largest total log-growth `growth` of rescaled plan entries that keeps the mass that
-  /// underflowed entries may have lost below 2^-60 of the plan's mass: m n denorm_min
-  /// exp(growth) <= 2^-60 mass. Negative (always recompute) for tiny masses.
+  /// underflowed entries may have lost below 2^-60 of the plan's mass: m n floor
+  /// exp(growth) <= 2^-60 mass, where floor = 4 DBL_MIN bounds the error of an entry whose
+  /// exponential underflowed (Eigen's vectorized exp returns about 2.5 DBL_MIN there, not
+  /// 0). Negative (always recompute) for tiny masses.
   static double growth_limit(const EntropicProblem& p) {
     const double entries = static_cast<double>(p.a().size()) * static_cast<double>(p.b().size());
     return std::log(p.a().sum()) - 60 * std::log(2.0) - std::log(entries) -
-           std::log(std::numeric_limits<double>::denorm_min());
+           std::log(4 * std::numeric_limits<double>::min());
   }
 
   /// The plan, its sums and its error for the potentials of Sinkhorn state `from` (already in
@@ -631,8 +638,11 @@ template <class Solver = DefaultNewtonSolver>
   constexpr std::string_view function = "iterum::ot::sinkhorn_newton_sparse";
   const Stopwatch clock;
   options.validate(function);
-  const EntropicProblem problem(a, b, c, epsilon, function);
-  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
+  const EntropicProblem caller(a, b, c, epsilon, function);
+  const detail::UnitMassProblem scaled(caller, a, b, c, function);
+  const EntropicProblem& problem = scaled.problem();
+  Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());
+  x0.array() -= scaled.shift();
   // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
   auto phases = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
                      SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
@@ -645,7 +655,8 @@ template <class Solver = DefaultNewtonSolver>
       inner.first().resync(p, state.first);
     }
   };
-  detail::CertifiedStop method(std::move(phases), resync, options.tolerance, 1.0);
+  detail::CertifiedStop method(std::move(phases), resync, options.tolerance,
+                               scaled.unit(options.tolerance_kind));
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
@@ -656,8 +667,8 @@ template <class Solver = DefaultNewtonSolver>
   const Index fallback = s.second ? s.second->fallback_steps : 0;
   out.sinkhorn_iterations = s.first_iterations + fallback;
   out.newton_iterations = s.second_iterations - fallback;
-  detail::certify(problem, method.iterate(run.state), out);
-  detail::judge_by_certificate(run, out, options.tolerance, 1.0);
+  detail::certify(scaled, caller, method.iterate(run.state), out);
+  detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;
 }

@@ -20,6 +20,20 @@ namespace iterum::ot {
 struct TransportResult;
 
 namespace detail {
+
+/// out = exp(arg) entrywise, with every value below the smallest normal double as std::exp
+/// gives it (subnormal, or 0 below about -745). Eigen 3.4's vectorized exp returns about
+/// 5.6e-309 for every argument below -709, a floor that m n plan entries would add to the
+/// marginals of a plan of tiny total mass (1e-300).
+inline void exact_exp(const Eigen::ArrayXd& arg, Eigen::ArrayXd& out) {
+  constexpr double lowest = -708.3964185322641;  // log of the smallest normal double
+  out = arg.exp();
+  if ((arg < lowest).any()) {
+    for (Index i = 0; i < arg.size(); ++i)
+      if (arg[i] < lowest) out[i] = std::exp(arg[i]);
+  }
+}
+
 inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
                     const Eigen::VectorXd& g, TransportResult& out);
 }  // namespace detail
@@ -56,12 +70,15 @@ struct TransportResult : Summary {
     check::size(function, "C", c.cols(), g.size(), "must have as many columns as g has entries");
     Eigen::MatrixXd p(c.rows(), c.cols());
     const double inv = 1.0 / epsilon;
+    Eigen::ArrayXd arg(c.rows()), column(c.rows());
     for (Index j = 0; j < c.cols(); ++j) {
       if (!col_support_[static_cast<std::size_t>(j)]) {
         p.col(j).setZero();
         continue;
       }
-      p.col(j) = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+      arg = (f.array() + g[j] - c.col(j).array()) * inv;
+      detail::exact_exp(arg, column);
+      p.col(j) = column.matrix();
       for (Index i = 0; i < c.rows(); ++i)
         if (!row_support_[static_cast<std::size_t>(i)]) p(i, j) = 0.0;
     }
@@ -112,9 +129,10 @@ struct PlanCertificate {
   Eigen::VectorXd row_sums = Eigen::VectorXd::Zero(m);
   double col_error = 0.0;
   PlanCertificate out;
-  Eigen::ArrayXd column(m);
+  Eigen::ArrayXd arg(m), column(m);
   for (Index j = 0; j < n; ++j) {
-    column = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+    arg = (f.array() + g[j] - c.col(j).array()) * inv;
+    exact_exp(arg, column);
     row_sums.array() += column;
     const double sum = column.sum();
     col_error += std::abs(sum - problem.b()[j]);
