@@ -15,96 +15,12 @@
 #include "iterum/ot/sinkhorn.hpp"
 #include "iterum/ot/sinkhorn_newton_sparse.hpp"
 #include "support/catch_compat.hpp"
-#include "support/splitmix.hpp"
-
-namespace {
-
-/// n points in the unit square: uniform, or a mixture of three Gaussian blobs.
-Eigen::MatrixXd certified_cloud(iterum::Index n, std::uint64_t seed, bool mixture) {
-  iterum::test::SplitMix64 draw(seed);
-  Eigen::MatrixXd x(n, 2);
-  const double cx[3] = {0.2, 0.7, 0.4}, cy[3] = {0.3, 0.6, 0.85}, sd[3] = {0.05, 0.1, 0.04};
-  for (iterum::Index i = 0; i < n; ++i) {
-    if (!mixture) {
-      x(i, 0) = draw.next();
-      x(i, 1) = draw.next();
-      continue;
-    }
-    const auto k = static_cast<int>(3 * draw.next());
-    x(i, 0) = cx[k] + sd[k] * iterum::test::splitmix_normal(draw);
-    x(i, 1) = cy[k] + sd[k] * iterum::test::splitmix_normal(draw);
-  }
-  return x;
-}
-
-/// Squared Euclidean distances, scaled to a largest entry of 1.
-Eigen::MatrixXd certified_squared_cost(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) {
-  Eigen::MatrixXd c(x.rows(), y.rows());
-  for (iterum::Index j = 0; j < y.rows(); ++j)
-    for (iterum::Index i = 0; i < x.rows(); ++i) c(i, j) = (x.row(i) - y.row(j)).squaredNorm();
-  return c / c.maxCoeff();
-}
-
-/// The exact minimum of sum_i C(i, p(i)) over permutations p (Hungarian algorithm with
-/// potentials, O(n^3)).
-double certified_assignment_cost(const Eigen::MatrixXd& c) {
-  const auto n = static_cast<std::size_t>(c.rows());
-  const double inf = std::numeric_limits<double>::infinity();
-  std::vector<double> u(n + 1, 0.0), v(n + 1, 0.0), slack(n + 1);
-  std::vector<std::size_t> match(n + 1, 0), way(n + 1, 0);
-  std::vector<char> used(n + 1);
-  const auto cost = [&](std::size_t i, std::size_t j) {
-    return c(static_cast<iterum::Index>(i - 1), static_cast<iterum::Index>(j - 1));
-  };
-  for (std::size_t i = 1; i <= n; ++i) {
-    match[0] = i;
-    std::size_t j0 = 0;
-    std::fill(slack.begin(), slack.end(), inf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      const std::size_t i0 = match[j0];
-      double delta = inf;
-      std::size_t j1 = 0;
-      for (std::size_t j = 1; j <= n; ++j) {
-        if (used[j]) continue;
-        const double reduced = cost(i0, j) - u[i0] - v[j];
-        if (reduced < slack[j]) {
-          slack[j] = reduced;
-          way[j] = j0;
-        }
-        if (slack[j] < delta) {
-          delta = slack[j];
-          j1 = j;
-        }
-      }
-      for (std::size_t j = 0; j <= n; ++j) {
-        if (used[j]) {
-          u[match[j]] += delta;
-          v[j] -= delta;
-        } else {
-          slack[j] -= delta;
-        }
-      }
-      j0 = j1;
-    } while (match[j0] != 0);
-    do {
-      const std::size_t j1 = way[j0];
-      match[j0] = match[j1];
-      j0 = j1;
-    } while (j0 != 0);
-  }
-  double total = 0.0;
-  for (std::size_t j = 1; j <= n; ++j) total += cost(match[j], j);
-  return total;
-}
-
-}  // namespace
+#include "support/point_clouds.hpp"
 
 TEST_CASE("the Hungarian reference solves small assignments exactly", "[ot][certified]") {
   Eigen::MatrixXd c(3, 3);
   c << 4, 1, 3, 2, 0, 5, 3, 2, 2;
-  REQUIRE(certified_assignment_cost(c) == 5.0);  // 1 + 2 + 2
+  REQUIRE(iterum::test::assignment_cost(c) == 5.0);  // 1 + 2 + 2
 }
 
 TEST_CASE("every Converged result of Sinkhorn and SNS is certified by what it returns",
@@ -113,10 +29,11 @@ TEST_CASE("every Converged result of Sinkhorn and SNS is certified by what it re
   for (const iterum::Index n : {60, 150}) {
     for (const bool mixture : {false, true}) {
       const auto seed = static_cast<std::uint64_t>(n);
-      const Eigen::MatrixXd c = certified_squared_cost(certified_cloud(n, seed, mixture),
-                                                       certified_cloud(n, seed + 1, mixture));
+      const Eigen::MatrixXd c =
+          iterum::test::squared_distance_cost(iterum::test::point_cloud(n, seed, mixture),
+                                              iterum::test::point_cloud(n, seed + 1, mixture));
       const Eigen::VectorXd u = Eigen::VectorXd::Constant(n, 1.0 / static_cast<double>(n));
-      const double exact = certified_assignment_cost(c) / static_cast<double>(n);
+      const double exact = iterum::test::assignment_cost(c) / static_cast<double>(n);
       for (const double epsilon : {1e-2, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5}) {
         const auto sns = iterum::ot::sinkhorn_newton_sparse(
             u, u, c, epsilon, {.tolerance = tolerance, .max_iterations = 20000});
@@ -162,8 +79,8 @@ struct OptimistSinkhorn {
 
 TEST_CASE("the OT stop rule trusts only the certificate recomputed from the potentials",
           "[ot][certified]") {
-  const Eigen::MatrixXd c =
-      certified_squared_cost(certified_cloud(40, 7, false), certified_cloud(40, 8, false));
+  const Eigen::MatrixXd c = iterum::test::squared_distance_cost(
+      iterum::test::point_cloud(40, 7, false), iterum::test::point_cloud(40, 8, false));
   const Eigen::VectorXd u = Eigen::VectorXd::Constant(40, 1.0 / 40);
   const iterum::ot::EntropicProblem problem(u, u, c, 0.01, "test");
   iterum::Index resyncs = 0;
