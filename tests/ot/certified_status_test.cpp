@@ -106,3 +106,30 @@ TEST_CASE("the OT stop rule trusts only the certificate recomputed from the pote
   REQUIRE(resyncs >= 1);
   REQUIRE(run.state.certificates <= 20);
 }
+
+TEST_CASE("SNS decides from a sample of columns whether a Newton attempt can pay", "[ot][sns]") {
+  // Issue 12, target 3: on plans too spread for the sparsity cap, the hand-over from the
+  // warm-up starts a Sinkhorn fallback without building the plan or selecting entries.
+  const iterum::Index n = 200;
+  const Eigen::MatrixXd c = iterum::test::squared_distance_cost(
+      iterum::test::point_cloud(n, 11, false), iterum::test::point_cloud(n, 12, false));
+  const Eigen::VectorXd u = Eigen::VectorXd::Constant(n, 1.0 / static_cast<double>(n));
+  const iterum::ot::SinkhornMethod sinkhorn;
+  const iterum::ot::SparseNewtonMethod<> newton;
+  for (const double epsilon : {0.03, 0.001}) {
+    const iterum::ot::EntropicProblem problem(u, u, c, epsilon, "test");
+    auto warm = sinkhorn.init(problem);
+    for (int k = 0; k < 20; ++k) sinkhorn.step(problem, warm);
+    const auto state = newton.init(problem, warm);
+    INFO("epsilon " << epsilon);
+    REQUIRE(state.fallback.has_value() == (epsilon == 0.03));
+  }
+  // Where Newton never engages, SNS is Sinkhorn: same iterations, same answer.
+  const auto s = iterum::ot::sinkhorn(u, u, c, 0.03, {.tolerance = 1e-9});
+  const auto r = iterum::ot::sinkhorn_newton_sparse(u, u, c, 0.03, {.tolerance = 1e-9});
+  REQUIRE(s.ok());
+  REQUIRE(r.ok());
+  REQUIRE(r.newton_iterations == 0);
+  REQUIRE(r.iterations == s.iterations);
+  REQUIRE(r.counters.inner_iterations == 0);
+}

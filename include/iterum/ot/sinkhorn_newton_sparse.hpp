@@ -37,6 +37,11 @@
 ///   hands over to Sinkhorn for `fallback_iterations` (four times longer after each fallback)
 ///   before Newton is tried again, so SNS does not end much worse than Sinkhorn alone on
 ///   dense plans (fine 1-D grids) or non-unique optima (L1 costs).
+/// - Cheap evidence: before each attempt (the hand-over from the warm-up, the end of a
+///   fallback), 32 sampled columns of the Sinkhorn plan must pass the `min_kept_mass` test at
+///   the cap; otherwise Sinkhorn goes on without the plan being built or selected.
+/// - The stored plan is rescaled between full recomputations only while the entries that
+///   underflowed could not have grown past 2^-60 of the mass (`SparseNewtonState::growth`).
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -237,9 +242,16 @@ class SparseNewtonMethod {
   }
 
   /// Starts where a Sinkhorn run left off (the hand-over of `then`). Its plan is
-  /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite.
+  /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite. When a
+  /// sample of the plan's columns shows it too spread for Newton (`concentrated`), the state
+  /// starts in a Sinkhorn fallback instead, without building the plan.
   [[nodiscard]] State init(const EntropicProblem& p, const SinkhornState& from) const {
     State s = allocate(p, from.row_potentials(), from.column_potentials());
+    if (!concentrated(p, from)) {
+      s.fallback.emplace(from);
+      start_fallback(s);
+      return s;
+    }
     take_plan(p, from, s);
     return s;
   }
@@ -587,6 +599,36 @@ class SparseNewtonMethod {
     s.growth = 0.0;
   }
 
+  /// Whether the plan diag(u) K diag(v) of a Sinkhorn state looks concentrated enough for a
+  /// Newton attempt: on up to 32 evenly spaced columns, the largest min(cap, m) entries carry
+  /// at least `min_kept_mass` of the sampled mass (the test `step` applies to all columns).
+  /// Costs 32 columns' selection where the full test costs n, so that attempts on dense plans
+  /// (where the sparsified Hessian cannot carry the mass) cost almost nothing.
+  bool concentrated(const EntropicProblem& p, const SinkhornState& from) const {
+    const Index m = p.a().size();
+    const Index n = p.b().size();
+    const Index cap = std::min(params_.max_entries_per_column, m);
+    if (cap >= m) return true;  // every entry is kept
+    if (!(detail::positive_finite(from.u) && detail::positive_finite(from.v)) ||
+        from.kernel.rows() != m || from.kernel.cols() != n) {
+      return true;  // no cheap evidence: let the full test decide
+    }
+    const Index samples = std::min<Index>(n, 32);
+    std::vector<double> column(static_cast<std::size_t>(m));
+    double kept = 0.0;
+    double total = 0.0;
+    for (Index k = 0; k < samples; ++k) {
+      const Index j = k * n / samples;
+      for (Index i = 0; i < m; ++i)
+        column[static_cast<std::size_t>(i)] = from.u[i] * from.kernel(i, j) * from.v[j];
+      std::nth_element(column.begin(), column.begin() + (cap - 1), column.end(), std::greater<>());
+      for (Index i = 0; i < cap; ++i) kept += column[static_cast<std::size_t>(i)];
+      for (Index i = cap; i < m; ++i) total += column[static_cast<std::size_t>(i)];
+    }
+    total += kept;
+    return !(total > 0) || kept >= params_.min_kept_mass * total;
+  }
+
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
   static void start_fallback(State& s) {
     s.fallback_left = s.next_fallback;
@@ -609,6 +651,13 @@ class SparseNewtonMethod {
     s.counters.matvecs += s.fallback->counters.matvecs - before;
     ++s.fallback_steps;
     if (--s.fallback_left == 0) {
+      // Cheap evidence first: a plan whose sampled columns are too spread for the sparsity
+      // cap stays with Sinkhorn for the next (longer) fallback, at the cost of a few columns,
+      // instead of paying for the plan, its selection passes and a failed Newton attempt.
+      if (!concentrated(p, *s.fallback)) {
+        start_fallback(s);
+        return;
+      }
       // And back: P = diag(u) K diag(v), again without exponentials.
       s.f = s.fallback->row_potentials();
       s.g = s.fallback->column_potentials();
