@@ -172,7 +172,7 @@ inline void log_update_rows(const EntropicProblem& p, const Eigen::VectorXd& g,
   Eigen::ArrayXd top = Eigen::ArrayXd::Constant(c.rows(), -std::numeric_limits<double>::infinity());
   for (Index j = 0; j < c.cols(); ++j) top = top.max(g[j] - c.col(j).array());
   Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(c.rows());
-  for (Index j = 0; j < c.cols(); ++j) sum += ((g[j] - c.col(j).array() - top) * inv).exp();
+  for (Index j = 0; j < c.cols(); ++j) sum += flushed_exp((g[j] - c.col(j).array() - top) * inv);
   f = (p.epsilon() * (p.log_a().array() - sum.log()) - top).matrix();
 }
 
@@ -184,7 +184,7 @@ inline void log_update_columns(const EntropicProblem& p, const Eigen::VectorXd& 
   for (Index j = 0; j < c.cols(); ++j) {
     const auto shifted = f.array() - c.col(j).array();
     const double top = shifted.maxCoeff();
-    const double sum = ((shifted - top) * inv).exp().sum();
+    const double sum = flushed_exp((shifted - top) * inv).sum();
     g[j] = p.epsilon() * (p.log_b()[j] - std::log(sum)) - top;
   }
 }
@@ -195,7 +195,7 @@ inline void compute_kernel(const EntropicProblem& p, const Eigen::VectorXd& f,
   const Eigen::MatrixXd& c = p.cost();
   const double inv = 1.0 / p.epsilon();
   for (Index j = 0; j < c.cols(); ++j) {
-    kernel.col(j) = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+    kernel.col(j) = flushed_exp((f.array() + g[j] - c.col(j).array()) * inv);
   }
 }
 
@@ -360,10 +360,12 @@ class CertifiedStop {
     double residual = std::numeric_limits<double>::infinity();   ///< what the driver sees
     double certified = std::numeric_limits<double>::infinity();  ///< last certificate
     Index iteration = 0;                                         ///< steps taken
-    Index recheck_at = 0;    ///< no certificate before this iteration
-    Index recheck_gap = 1;   ///< iterations to the next one after a failed claim
-    Index certificates = 0;  ///< certificates evaluated (m n exponentials each)
-    Counters counters{};     ///< the inner method's
+    Index recheck_at = 0;     ///< no certificate before this iteration
+    Index recheck_gap = 1;    ///< iterations to the next one after a failed claim
+    Index certificates = 0;   ///< certificates evaluated (m n exponentials each)
+    Index certified_at = -1;  ///< iteration of the last certificate
+    PlanCertificate last{};   ///< the last certificate, in the problem's units
+    Counters counters{};      ///< the inner method's
   };
 
   CertifiedStop(Inner inner, Resync resync, double tolerance, double unit)
@@ -422,13 +424,16 @@ class CertifiedStop {
     }
     const Eigen::VectorXd x = inner_.iterate(s.inner);
     const Index m = p.a().size();
-    s.certified = unit_ * certify_plan(p, x.head(m), x.tail(x.size() - m)).marginal_error;
+    s.last = certify_plan(p, x.head(m), x.tail(x.size() - m));
+    s.certified = unit_ * s.last.marginal_error;
+    s.certified_at = s.iteration;
     ++s.certificates;
     if (s.certified <= tolerance_ || !std::isfinite(s.certified)) {
       s.residual = s.certified;
       return;
     }
     resync_(inner_, p, s.inner);
+    s.certified_at = -1;  // the potentials may have moved (absorbed scalings round)
     s.counters = s.inner.counters;
     const double fresh = unit_ * static_cast<double>(inner_.residual(p, s.inner));
     s.residual = fresh > tolerance_ ? fresh : s.certified;
@@ -475,12 +480,15 @@ Eigen::VectorXd warm_start(std::string_view function, const Options& o, const En
 }
 
 /// Fills `out`'s OT fields from the stacked support potentials x = (f; g) of the unit-mass
-/// problem, shifted back to the caller's scale.
-inline void certify(const UnitMassProblem& scaled, const EntropicProblem& caller, Eigen::VectorXd x,
-                    TransportResult& out) {
+/// problem, shifted back to the caller's scale. When the problem was not rescaled and the stop
+/// rule certified these very potentials last (`stop`), that certificate is reused.
+template <class Stop>
+void certify(const UnitMassProblem& scaled, const EntropicProblem& caller, Eigen::VectorXd x,
+             const Stop& stop, TransportResult& out) {
+  const bool reuse = &scaled.problem() == &caller && stop.certified_at == stop.iteration;
   x.array() += scaled.shift();
   const Index m = caller.a().size();
-  certify(caller, x.head(m), x.tail(x.size() - m), out);
+  certify(caller, x.head(m), x.tail(x.size() - m), out, reuse ? &stop.last : nullptr);
 }
 
 /// The last word on a solve: `out` was certified from the potentials it returns, and that
@@ -544,7 +552,7 @@ struct ResyncSinkhorn {
                                 function, clock);
   TransportResult out;
   out.sinkhorn_iterations = run.iterations;
-  detail::certify(scaled, caller, method.iterate(run.state), out);
+  detail::certify(scaled, caller, method.iterate(run.state), run.state, out);
   detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;

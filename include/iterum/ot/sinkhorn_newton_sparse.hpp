@@ -716,7 +716,7 @@ template <class Solver = DefaultNewtonSolver>
   const Index fallback = s.second ? s.second->fallback_steps : 0;
   out.sinkhorn_iterations = s.first_iterations + fallback;
   out.newton_iterations = s.second_iterations - fallback;
-  detail::certify(scaled, caller, method.iterate(run.state), out);
+  detail::certify(scaled, caller, method.iterate(run.state), run.state, out);
   detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;

@@ -26,16 +26,19 @@ namespace detail {
 /// 5.6e-309 for every argument below -709, a floor that m n plan entries would add to the
 /// marginals of a plan of tiny total mass (1e-300).
 inline void exact_exp(const Eigen::ArrayXd& arg, Eigen::ArrayXd& out) {
-  constexpr double lowest = -708.3964185322641;  // log of the smallest normal double
-  out = arg.exp();
-  if ((arg < lowest).any()) {
-    for (Index i = 0; i < arg.size(); ++i)
-      if (arg[i] < lowest) out[i] = std::exp(arg[i]);
+  constexpr double vanish = -745.1332191019412;  // below: exp rounds to 0
+  out = flushed_exp(arg);
+  // Only the subnormal band needs std::exp (few entries; the rest are 0 or normal).
+  if (((arg < log_smallest_normal) && (arg >= vanish)).any()) {
+    for (Index i = 0; i < arg.size(); ++i) {
+      if (arg[i] < log_smallest_normal && arg[i] >= vanish) out[i] = std::exp(arg[i]);
+    }
   }
 }
 
+struct PlanCertificate;
 inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                    const Eigen::VectorXd& g, TransportResult& out);
+                    const Eigen::VectorXd& g, TransportResult& out, const PlanCertificate* known);
 }  // namespace detail
 
 /// The outcome of `sinkhorn` (and of the other entropic OT solvers).
@@ -99,7 +102,8 @@ struct TransportResult : Summary {
 
  private:
   friend void detail::certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                              const Eigen::VectorXd& g, TransportResult& out);
+                              const Eigen::VectorXd& g, TransportResult& out,
+                              const detail::PlanCertificate* known);
 
   // Set by the solvers (detail::certify).
   const Eigen::MatrixXd* cost_ = nullptr;
@@ -144,14 +148,16 @@ struct PlanCertificate {
 }
 
 /// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
-/// support), and the certificate, cost and dual value recomputed in one pass over the plan.
+/// support), and the certificate, cost and dual value recomputed in one pass over the plan
+/// (`known`, when given, is `certify_plan(problem, f, g)` already computed for these f, g).
 inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                    const Eigen::VectorXd& g, TransportResult& out) {
+                    const Eigen::VectorXd& g, TransportResult& out,
+                    const PlanCertificate* known = nullptr) {
   const double eps = problem.epsilon();
   const double inv = 1.0 / eps;
   const Index m = problem.cost().rows();
   const Index n = problem.cost().cols();
-  const PlanCertificate certificate = certify_plan(problem, f, g);
+  const PlanCertificate certificate = known ? *known : certify_plan(problem, f, g);
   out.marginal_error = certificate.marginal_error;
   out.transport_cost = certificate.cost;
   out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * certificate.total;
