@@ -172,7 +172,7 @@ inline void log_update_rows(const EntropicProblem& p, const Eigen::VectorXd& g,
   Eigen::ArrayXd top = Eigen::ArrayXd::Constant(c.rows(), -std::numeric_limits<double>::infinity());
   for (Index j = 0; j < c.cols(); ++j) top = top.max(g[j] - c.col(j).array());
   Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(c.rows());
-  for (Index j = 0; j < c.cols(); ++j) sum += flushed_exp((g[j] - c.col(j).array() - top) * inv);
+  for (Index j = 0; j < c.cols(); ++j) sum += clamped_exp((g[j] - c.col(j).array() - top) * inv);
   f = (p.epsilon() * (p.log_a().array() - sum.log()) - top).matrix();
 }
 
@@ -184,7 +184,7 @@ inline void log_update_columns(const EntropicProblem& p, const Eigen::VectorXd& 
   for (Index j = 0; j < c.cols(); ++j) {
     const auto shifted = f.array() - c.col(j).array();
     const double top = shifted.maxCoeff();
-    const double sum = flushed_exp((shifted - top) * inv).sum();
+    const double sum = clamped_exp((shifted - top) * inv).sum();
     g[j] = p.epsilon() * (p.log_b()[j] - std::log(sum)) - top;
   }
 }
@@ -195,7 +195,7 @@ inline void compute_kernel(const EntropicProblem& p, const Eigen::VectorXd& f,
   const Eigen::MatrixXd& c = p.cost();
   const double inv = 1.0 / p.epsilon();
   for (Index j = 0; j < c.cols(); ++j) {
-    kernel.col(j) = flushed_exp((f.array() + g[j] - c.col(j).array()) * inv);
+    flushed_exp((f.array() + g[j] - c.col(j).array()) * inv, kernel.col(j).array());
   }
 }
 

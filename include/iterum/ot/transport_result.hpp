@@ -27,7 +27,7 @@ namespace detail {
 /// marginals of a plan of tiny total mass (1e-300).
 inline void exact_exp(const Eigen::ArrayXd& arg, Eigen::ArrayXd& out) {
   constexpr double vanish = -745.1332191019412;  // below: exp rounds to 0
-  out = flushed_exp(arg);
+  flushed_exp(arg, out);
   // Only the subnormal band needs std::exp (few entries; the rest are 0 or normal).
   if (((arg < log_smallest_normal) && (arg >= vanish)).any()) {
     for (Index i = 0; i < arg.size(); ++i) {
