@@ -130,7 +130,8 @@ struct SnsOptions {
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m)
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
   /// N1 of Tang et al. (arXiv 2401.12253, Algorithm 1): Sinkhorn iterations before the first
-  /// Newton step. A scalar a tuner may set per instance (e.g. `tuning::TsallisInf`).
+  /// Newton step (more when a sample of the plan is then too spread for Newton). A scalar a
+  /// tuner may set per instance (e.g. `tuning::TsallisInf`).
   Index sinkhorn_warmup = 20;
   SparseNewtonParams newton{};  ///< the Newton stage's settings (sparsity, inner solve, ...)
 
@@ -204,6 +205,64 @@ inline double plan_sums(const EntropicProblem& p, const Eigen::MatrixXd& plan,
   const double error = (rows - p.a()).lpNorm<1>() + (cols - p.b()).lpNorm<1>();
   return std::isfinite(error) ? error : std::numeric_limits<double>::infinity();
 }
+
+}  // namespace detail
+
+namespace detail {
+
+/// Whether the plan diag(u) K diag(v) of a Sinkhorn state looks concentrated enough for a
+/// Newton attempt: on up to 32 evenly spaced columns, the largest min(max_entries, m) entries
+/// carry at least `min_kept_mass` of the sampled mass (the test the Newton stage applies to
+/// all columns). Costs 32 columns' selection where the full test costs n, so that attempts
+/// on dense plans (where the sparsified Hessian cannot carry the mass) cost almost nothing.
+inline bool sampled_concentration(const EntropicProblem& p, const SinkhornState& from,
+                                  Index max_entries, double min_kept_mass) {
+  const Index m = p.a().size();
+  const Index n = p.b().size();
+  const Index cap = std::min(max_entries, m);
+  if (cap >= m) return true;  // every entry is kept
+  if (!(positive_finite(from.u) && positive_finite(from.v)) || from.kernel.rows() != m ||
+      from.kernel.cols() != n) {
+    return true;  // no cheap evidence: let the full test decide
+  }
+  const Index samples = std::min<Index>(n, 32);
+  std::vector<double> column(static_cast<std::size_t>(m));
+  double kept = 0.0;
+  double total = 0.0;
+  for (Index k = 0; k < samples; ++k) {
+    const Index j = k * n / samples;
+    for (Index i = 0; i < m; ++i)
+      column[static_cast<std::size_t>(i)] = from.u[i] * from.kernel(i, j) * from.v[j];
+    std::nth_element(column.begin(), column.begin() + (cap - 1), column.end(), std::greater<>());
+    for (Index i = 0; i < cap; ++i) kept += column[static_cast<std::size_t>(i)];
+    for (Index i = cap; i < m; ++i) total += column[static_cast<std::size_t>(i)];
+  }
+  total += kept;
+  return !(total > 0) || kept >= min_kept_mass * total;
+}
+
+/// The switch rule of SNS's `then`: after `next` Sinkhorn iterations (the warm-up, N1 of Tang
+/// et al., Algorithm 1), hand over to Newton only when a sample of the plan is concentrated
+/// enough (`sampled_concentration`); otherwise Sinkhorn goes on and the sample is taken again
+/// after `gap`, then 4 gap, ... iterations, so that where Newton cannot help SNS is Sinkhorn
+/// plus a few sampled columns.
+struct NewtonWhenConcentrated {
+  const EntropicProblem* problem;
+  Index next;
+  Index gap;
+  Index max_entries;
+  double min_kept_mass;
+
+  template <class I>
+  bool operator()(const I& info) {
+    if (info.iteration < next) return false;
+    if (sampled_concentration(*problem, info.state, max_entries, min_kept_mass)) return true;
+    constexpr Index most = std::numeric_limits<Index>::max();
+    next = info.iteration > most - gap ? most : info.iteration + gap;
+    gap = gap > most / 4 ? most : 4 * gap;
+    return false;
+  }
+};
 
 }  // namespace detail
 
@@ -599,34 +658,11 @@ class SparseNewtonMethod {
     s.growth = 0.0;
   }
 
-  /// Whether the plan diag(u) K diag(v) of a Sinkhorn state looks concentrated enough for a
-  /// Newton attempt: on up to 32 evenly spaced columns, the largest min(cap, m) entries carry
-  /// at least `min_kept_mass` of the sampled mass (the test `step` applies to all columns).
-  /// Costs 32 columns' selection where the full test costs n, so that attempts on dense plans
-  /// (where the sparsified Hessian cannot carry the mass) cost almost nothing.
+  /// Whether the plan of a Sinkhorn state looks concentrated enough for a Newton attempt
+  /// (`detail::sampled_concentration` at this method's cap and `min_kept_mass`).
   bool concentrated(const EntropicProblem& p, const SinkhornState& from) const {
-    const Index m = p.a().size();
-    const Index n = p.b().size();
-    const Index cap = std::min(params_.max_entries_per_column, m);
-    if (cap >= m) return true;  // every entry is kept
-    if (!(detail::positive_finite(from.u) && detail::positive_finite(from.v)) ||
-        from.kernel.rows() != m || from.kernel.cols() != n) {
-      return true;  // no cheap evidence: let the full test decide
-    }
-    const Index samples = std::min<Index>(n, 32);
-    std::vector<double> column(static_cast<std::size_t>(m));
-    double kept = 0.0;
-    double total = 0.0;
-    for (Index k = 0; k < samples; ++k) {
-      const Index j = k * n / samples;
-      for (Index i = 0; i < m; ++i)
-        column[static_cast<std::size_t>(i)] = from.u[i] * from.kernel(i, j) * from.v[j];
-      std::nth_element(column.begin(), column.begin() + (cap - 1), column.end(), std::greater<>());
-      for (Index i = 0; i < cap; ++i) kept += column[static_cast<std::size_t>(i)];
-      for (Index i = cap; i < m; ++i) total += column[static_cast<std::size_t>(i)];
-    }
-    total += kept;
-    return !(total > 0) || kept >= params_.min_kept_mass * total;
+    return detail::sampled_concentration(p, from, params_.max_entries_per_column,
+                                         params_.min_kept_mass);
   }
 
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
@@ -692,9 +728,13 @@ template <class Solver = DefaultNewtonSolver>
   const EntropicProblem& problem = scaled.problem();
   Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());
   x0.array() -= scaled.shift();
-  // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
-  auto phases = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
-                     SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
+  // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton,
+  // unless a sample of the plan shows it too spread for Newton (then Sinkhorn goes on).
+  const detail::NewtonWhenConcentrated warmup{
+      &problem, options.sinkhorn_warmup, options.newton.fallback_iterations,
+      options.newton.max_entries_per_column, options.newton.min_kept_mass};
+  auto phases =
+      then(SinkhornMethod{}, warmup, SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
   // The status is decided by the certificate of the returned potentials (detail::CertifiedStop):
   // a plan the Newton stage rescaled is re-synchronized with its potentials when it fails it.
   const auto resync = [](const auto& inner, const EntropicProblem& p, auto& state) {
