@@ -15,6 +15,36 @@
 #include "iterum/core/types.hpp"
 
 namespace iterum::ot {
+namespace detail {
+
+/// log of the smallest normal double: exp below it is subnormal or 0.
+inline constexpr double log_smallest_normal = -708.3964185322641;
+
+/// exp(x) entrywise for an Eigen array expression `x`, with values below the smallest normal
+/// double raised to it (x < -708.4 gives 2.2e-308): for sums with a term of order one (the
+/// log-sum-exp updates), where that floor is rounding. Computing subnormal results costs the
+/// processor a microcode assist per entry (an exp pass over a small-epsilon kernel, where
+/// most arguments lie far below -709, ran about 3 times slower), and Eigen 3.4's vectorized
+/// exp returns about 5.6e-309 there instead of underflowing anyway.
+template <class Expr>
+[[nodiscard]] auto clamped_exp(const Expr& x) {
+  return x.max(log_smallest_normal).exp();
+}
+
+/// out = exp(x) entrywise (x an Eigen array expression, out an array of its size), with every
+/// value below the smallest normal double stored as exactly 0: the vectorized exp of the
+/// clamped argument (`clamped_exp`), then a zeroing pass (cheaper than Eigen 3.4's select,
+/// which does not vectorize). The error, below 2.3e-308 per entry, is far below anything the
+/// solvers certify at unit mass.
+template <class Expr, class Out>
+void flushed_exp(const Expr& x, Out&& out) {
+  out = clamped_exp(x);
+  for (Index i = 0; i < out.size(); ++i) {
+    if (x.coeff(i) < log_smallest_normal) out.coeffRef(i) = 0.0;
+  }
+}
+
+}  // namespace detail
 
 /// The problem min <C, P> + epsilon sum_ij P_ij (log P_ij - 1) subject to P 1 = a, P^T 1 = b,
 /// P >= 0, whose solution is P_ij = exp((f_i + g_j - C_ij) / epsilon) for dual potentials f, g.

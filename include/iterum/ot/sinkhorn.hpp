@@ -18,9 +18,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "iterum/core/error.hpp"
@@ -45,19 +48,85 @@ namespace iterum::ot {
   return static_cast<Index>(std::clamp(1e10 / std::max(entries, 1.0), 100.0, 100000.0));
 }
 
-/// Options of `sinkhorn`: the control fields, then the warm start.
+/// What the `tolerance` of the entropic OT solvers bounds.
+enum class MarginalTolerance : std::uint8_t {
+  /// The marginal error ||P 1 - a||_1 + ||P^T 1 - b||_1 itself (the default).
+  Absolute = 0,
+  /// The marginal error divided by the total mass sum_i a_i: scale-free, e.g. for masses of
+  /// 1e-300 (where an absolute 1e-9 holds for any plan) or 1e300 (where it is out of reach).
+  Relative = 1,
+};
+
+namespace detail {
+
+/// Throws for a `MarginalTolerance` that is not one of the enumerators.
+inline void check_tolerance_kind(std::string_view function, MarginalTolerance kind) {
+  if (kind != MarginalTolerance::Absolute && kind != MarginalTolerance::Relative) {
+    check::fail(function, "options.tolerance_kind",
+                "must be MarginalTolerance::Absolute or ::Relative",
+                std::to_string(static_cast<int>(kind)));
+  }
+}
+
+/// The problem the solvers iterate on: the caller's scaled to unit mass. With a / M and b / M
+/// (M the total mass) the plan is the caller's divided by M and each potential the caller's
+/// minus `shift` = epsilon log(M) / 2, so every internal plan, kernel and error is of order
+/// one whatever M (1e-300 or 1e300), and the running errors are relative to the mass.
+class UnitMassProblem {
+ public:
+  UnitMassProblem(const EntropicProblem& caller, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                  const Eigen::MatrixXd& c, std::string_view function)
+      : caller_(&caller) {
+    const double mass = caller.mass();
+    if (mass != 1.0) {
+      scaled_.emplace(a / mass, b / mass, c, caller.epsilon(), function);
+      shift_ = 0.5 * caller.epsilon() * std::log(mass);
+    }
+  }
+
+  /// The problem to iterate on (the caller's when its mass is exactly 1).
+  [[nodiscard]] const EntropicProblem& problem() const noexcept {
+    return scaled_ ? *scaled_ : *caller_;
+  }
+  /// Caller's potentials = these potentials + shift (each of f and g).
+  [[nodiscard]] double shift() const noexcept { return shift_; }
+  /// Internal errors (relative) times this are in the units of `kind`.
+  [[nodiscard]] double unit(MarginalTolerance kind) const noexcept {
+    return kind == MarginalTolerance::Relative ? 1.0 : caller_->mass();
+  }
+  /// Caller-scale errors divided by this are in the units of `kind`.
+  [[nodiscard]] double divisor(MarginalTolerance kind) const noexcept {
+    return kind == MarginalTolerance::Relative ? caller_->mass() : 1.0;
+  }
+
+ private:
+  const EntropicProblem* caller_;
+  std::optional<EntropicProblem> scaled_{};
+  double shift_ = 0.0;
+};
+
+}  // namespace detail
+
+/// Options of `sinkhorn`: the control fields, then what the tolerance bounds, then the warm
+/// start.
 struct SinkhornOptions {
-  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Stop when the marginal error (of the returned plan) is at most this; absolute unless
+  /// `tolerance_kind` is `MarginalTolerance::Relative`.
+  double tolerance = 1e-9;
   /// Iteration budget; unset: `default_max_iterations(m, n)` (100000, fewer on large problems).
   std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
   Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
+  /// `Absolute` (default): `tolerance` bounds the marginal error; `Relative`: the marginal
+  /// error divided by the total mass. `residual` and `history` are in the same units.
+  MarginalTolerance tolerance_kind = MarginalTolerance::Absolute;
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m), e.g. a previous f
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SinkhornOptions::validate") const {
     validate_control(function, *this);
+    detail::check_tolerance_kind(function, tolerance_kind);
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
   }
@@ -103,7 +172,7 @@ inline void log_update_rows(const EntropicProblem& p, const Eigen::VectorXd& g,
   Eigen::ArrayXd top = Eigen::ArrayXd::Constant(c.rows(), -std::numeric_limits<double>::infinity());
   for (Index j = 0; j < c.cols(); ++j) top = top.max(g[j] - c.col(j).array());
   Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(c.rows());
-  for (Index j = 0; j < c.cols(); ++j) sum += ((g[j] - c.col(j).array() - top) * inv).exp();
+  for (Index j = 0; j < c.cols(); ++j) sum += clamped_exp((g[j] - c.col(j).array() - top) * inv);
   f = (p.epsilon() * (p.log_a().array() - sum.log()) - top).matrix();
 }
 
@@ -115,7 +184,7 @@ inline void log_update_columns(const EntropicProblem& p, const Eigen::VectorXd& 
   for (Index j = 0; j < c.cols(); ++j) {
     const auto shifted = f.array() - c.col(j).array();
     const double top = shifted.maxCoeff();
-    const double sum = ((shifted - top) * inv).exp().sum();
+    const double sum = clamped_exp((shifted - top) * inv).sum();
     g[j] = p.epsilon() * (p.log_b()[j] - std::log(sum)) - top;
   }
 }
@@ -126,7 +195,7 @@ inline void compute_kernel(const EntropicProblem& p, const Eigen::VectorXd& f,
   const Eigen::MatrixXd& c = p.cost();
   const double inv = 1.0 / p.epsilon();
   for (Index j = 0; j < c.cols(); ++j) {
-    kernel.col(j) = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+    flushed_exp((f.array() + g[j] - c.col(j).array()) * inv, kernel.col(j).array());
   }
 }
 
@@ -227,6 +296,14 @@ class SinkhornMethod {
               (s.v.cwiseProduct(s.ktu) - p.b()).lpNorm<1>();
   }
 
+  /// Folds the scalings into the potentials and recomputes the kernel, its products and the
+  /// error from them (m n exponentials): afterwards the error is that of the plan of the
+  /// current potentials, free of kernel entries that underflowed before the scalings grew.
+  void resync(const EntropicProblem& p, State& s) const {
+    absorb(p, s);
+    refresh(p, s);
+  }
+
   /// The marginal error ||P 1 - a||_1 + ||P^T 1 - b||_1 of the current plan.
   [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
     return s.error;
@@ -267,6 +344,110 @@ class SinkhornMethod {
 
 namespace detail {
 
+/// The stop rule of the entropic OT facades: a method's own marginal error (of a plan it
+/// updates incrementally: rescaled, with underflowed entries) is only a claim; the driver
+/// sees a value at most `tolerance` only when the certificate recomputed from the method's
+/// potentials (`certify_plan`, the plan the facade returns) is. When the claim fails, the
+/// method re-synchronizes its plan with its potentials (`resync(inner, problem, state)`) and
+/// iterates on; a claim that keeps failing (rounding-level tolerances) is re-checked after 1,
+/// 2, 4, ... iterations, the driver seeing the last certificate in between. Residuals are
+/// reported times `unit` (the tolerance's units: the certificate is in the problem's).
+template <class Inner, class Resync>
+class CertifiedStop {
+ public:
+  struct State {
+    typename Inner::State inner;
+    double residual = std::numeric_limits<double>::infinity();   ///< what the driver sees
+    double certified = std::numeric_limits<double>::infinity();  ///< last certificate
+    Index iteration = 0;                                         ///< steps taken
+    Index recheck_at = 0;     ///< no certificate before this iteration
+    Index recheck_gap = 1;    ///< iterations to the next one after a failed claim
+    Index certificates = 0;   ///< certificates evaluated (m n exponentials each)
+    Index certified_at = -1;  ///< iteration of the last certificate
+    PlanCertificate last{};   ///< the last certificate, in the problem's units
+    Counters counters{};      ///< the inner method's
+  };
+
+  CertifiedStop(Inner inner, Resync resync, double tolerance, double unit)
+      : inner_(std::move(inner)), resync_(std::move(resync)), tolerance_(tolerance), unit_(unit) {}
+
+  /// The inner method's start, judged.
+  [[nodiscard]] State init(const EntropicProblem& p) { return start(p, inner_.init(p)); }
+
+  /// The inner method's warm start from support potentials x0 = (f0; g0), judged.
+  [[nodiscard]] State init(const EntropicProblem& p, const Eigen::VectorXd& x0) {
+    return start(p, inner_.init(p, x0));
+  }
+
+  /// Wraps an initialized inner state and judges its starting point.
+  [[nodiscard]] State start(const EntropicProblem& p, typename Inner::State inner) {
+    State s{std::move(inner)};
+    judge(p, s);
+    return s;
+  }
+
+  std::optional<Status> step(const EntropicProblem& p, State& s) {
+    std::optional<Status> verdict;
+    if constexpr (std::is_void_v<decltype(inner_.step(p, s.inner))>) {
+      inner_.step(p, s.inner);
+    } else {
+      verdict = inner_.step(p, s.inner);
+    }
+    ++s.iteration;
+    judge(p, s);
+    return verdict;
+  }
+
+  [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
+    return s.residual;
+  }
+
+  [[nodiscard]] bool is_finite(const EntropicProblem& p, const State& s) const {
+    return std::isfinite(s.residual) && inner_.is_finite(p, s.inner);
+  }
+
+  [[nodiscard]] Eigen::VectorXd iterate(const State& s) const { return inner_.iterate(s.inner); }
+
+  [[nodiscard]] Inner& inner() noexcept { return inner_; }
+
+ private:
+  void judge(const EntropicProblem& p, State& s) {
+    s.counters = s.inner.counters;
+    const double claim = unit_ * static_cast<double>(inner_.residual(p, s.inner));
+    if (!(claim <= tolerance_)) {
+      s.residual = claim;
+      return;
+    }
+    if (s.iteration < s.recheck_at) {
+      s.residual = s.certified;
+      return;
+    }
+    const Eigen::VectorXd x = inner_.iterate(s.inner);
+    const Index m = p.a().size();
+    s.last = certify_plan(p, x.head(m), x.tail(x.size() - m));
+    s.certified = unit_ * s.last.marginal_error;
+    s.certified_at = s.iteration;
+    ++s.certificates;
+    if (s.certified <= tolerance_ || !std::isfinite(s.certified)) {
+      s.residual = s.certified;
+      return;
+    }
+    resync_(inner_, p, s.inner);
+    s.certified_at = -1;  // the potentials may have moved (absorbed scalings round)
+    s.counters = s.inner.counters;
+    const double fresh = unit_ * static_cast<double>(inner_.residual(p, s.inner));
+    s.residual = fresh > tolerance_ ? fresh : s.certified;
+    s.recheck_at = s.iteration + s.recheck_gap;
+    s.recheck_gap =
+        s.recheck_gap > std::numeric_limits<Index>::max() / 2 ? s.recheck_gap : 2 * s.recheck_gap;
+  }
+
+  Inner inner_;
+  Resync resync_;
+  double tolerance_;
+  double unit_;
+};
+
 /// The support-sized warm start x0 = (f0; g0) from full-sized options, checked against the
 /// marginals' sizes (zeros where absent), re-centred to (f0 + t; g0 - t) with equal means.
 template <class Options>
@@ -298,12 +479,42 @@ Eigen::VectorXd warm_start(std::string_view function, const Options& o, const En
   return x0;
 }
 
-/// Fills `out`'s OT fields from the stacked support potentials x = (f; g).
-inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
-                    TransportResult& out) {
-  const Index m = problem.a().size();
-  certify(problem, x.head(m), x.tail(x.size() - m), out);
+/// Fills `out`'s OT fields from the stacked support potentials x = (f; g) of the unit-mass
+/// problem, shifted back to the caller's scale. When the problem was not rescaled and the stop
+/// rule certified these very potentials last (`stop`), that certificate is reused.
+template <class Stop>
+void certify(const UnitMassProblem& scaled, const EntropicProblem& caller, Eigen::VectorXd x,
+             const Stop& stop, TransportResult& out) {
+  const bool reuse = &scaled.problem() == &caller && stop.certified_at == stop.iteration;
+  x.array() += scaled.shift();
+  const Index m = caller.a().size();
+  certify(caller, x.head(m), x.tail(x.size() - m), out, reuse ? &stop.last : nullptr);
 }
+
+/// The last word on a solve: `out` was certified from the potentials it returns, and that
+/// certificate (`marginal_error / divisor`, in the tolerance's units) decides. A run that
+/// stopped `Converged` on a certificate the returned potentials do not reproduce (e.g. a plan
+/// of mass 1e-320, whose entries underflow) ends `NumericalIssue`; one whose budget ran out
+/// exactly when its potentials met the tolerance ends `Converged`. `residual` becomes that
+/// certificate.
+template <class State>
+void judge_by_certificate(Result<State>& run, const TransportResult& out, double tolerance,
+                          double divisor) {
+  const double certificate = out.marginal_error / divisor;
+  const bool met = certificate <= tolerance;
+  if (run.status == Status::Converged && !met) run.status = Status::NumericalIssue;
+  if ((run.status == Status::MaxIterations || run.status == Status::TimeLimit) && met) {
+    run.status = Status::Converged;
+  }
+  run.residual = certificate;
+}
+
+/// Re-synchronizes a Sinkhorn state for `CertifiedStop`.
+struct ResyncSinkhorn {
+  void operator()(const SinkhornMethod& method, const EntropicProblem& p, SinkhornState& s) const {
+    method.resync(p, s);
+  }
+};
 
 }  // namespace detail
 
@@ -328,15 +539,21 @@ inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& x,
   constexpr std::string_view function = "iterum::ot::sinkhorn";
   const Stopwatch clock;
   options.validate(function);
-  const EntropicProblem problem(a, b, c, epsilon, function);
-  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
-  SinkhornMethod method;
+  const EntropicProblem caller(a, b, c, epsilon, function);
+  const detail::UnitMassProblem scaled(caller, a, b, c, function);
+  const EntropicProblem& problem = scaled.problem();
+  Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());
+  x0.array() -= scaled.shift();
+  // The status is decided by the certificate of the returned potentials (detail::CertifiedStop).
+  detail::CertifiedStop method(SinkhornMethod{}, detail::ResyncSinkhorn{}, options.tolerance,
+                               scaled.unit(options.tolerance_kind));
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
   TransportResult out;
   out.sinkhorn_iterations = run.iterations;
-  detail::certify(problem, method.iterate(run.state), out);
+  detail::certify(scaled, caller, method.iterate(run.state), run.state, out);
+  detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;
 }

@@ -37,6 +37,11 @@
 ///   hands over to Sinkhorn for `fallback_iterations` (four times longer after each fallback)
 ///   before Newton is tried again, so SNS does not end much worse than Sinkhorn alone on
 ///   dense plans (fine 1-D grids) or non-unique optima (L1 costs).
+/// - Cheap evidence: before each attempt (the hand-over from the warm-up, the end of a
+///   fallback), 32 sampled columns of the Sinkhorn plan must pass the `min_kept_mass` test at
+///   the cap; otherwise Sinkhorn goes on without the plan being built or selected.
+/// - The stored plan is rescaled between full recomputations only while the entries that
+///   underflowed could not have grown past 2^-60 of the mass (`SparseNewtonState::growth`).
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -111,23 +116,29 @@ struct SparseNewtonParams {
 /// Options of `sinkhorn_newton_sparse`: the control fields, the warm start, the warm-up length,
 /// then the Newton stage's settings (`newton`, handed to `SparseNewtonMethod` as its Params).
 struct SnsOptions {
-  double tolerance = 1e-9;  ///< stop when the marginal error is at most this
+  /// Stop when the marginal error (of the returned plan) is at most this; absolute unless
+  /// `tolerance_kind` is `MarginalTolerance::Relative`.
+  double tolerance = 1e-9;
   /// Budget on Sinkhorn and Newton iterations together; unset: `default_max_iterations(m, n)`
   /// (100000, fewer on large problems), the same as Sinkhorn's, so a fallback-heavy run is not
   /// cut short.
   std::optional<Index> max_iterations{};
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< wall-clock budget
   Monitor monitor{};  ///< progress, history, callback (its iterate: the potentials (f; g))
+  /// `Absolute` (default) or `Relative` (to the total mass), as for `sinkhorn`.
+  MarginalTolerance tolerance_kind = MarginalTolerance::Absolute;
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m)
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
   /// N1 of Tang et al. (arXiv 2401.12253, Algorithm 1): Sinkhorn iterations before the first
-  /// Newton step. A scalar a tuner may set per instance (e.g. `tuning::TsallisInf`).
+  /// Newton step (more when a sample of the plan is then too spread for Newton). A scalar a
+  /// tuner may set per instance (e.g. `tuning::TsallisInf`).
   Index sinkhorn_warmup = 20;
   SparseNewtonParams newton{};  ///< the Newton stage's settings (sparsity, inner solve, ...)
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SnsOptions::validate") const {
     validate_control(function, *this);
+    detail::check_tolerance_kind(function, tolerance_kind);
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
     check::nonnegative(function, "options.sinkhorn_warmup", static_cast<double>(sinkhorn_warmup));
@@ -166,6 +177,10 @@ struct SparseNewtonState {
   Index inner_iterations_last = 0;          ///< iterations of the last Newton-system solve
   bool inner_converged_last = true;         ///< whether that solve met its tolerance
   double linear_work_limit = 20;            ///< current work budget of a Newton-system solve
+  /// Bound on the log-growth of any plan entry since the plan was last computed from the
+  /// potentials: `plan` holds entries rescaled since then, and an entry that underflowed to 0
+  /// (or lost bits as a subnormal) stays wrong by at most 4 DBL_MIN exp(growth).
+  double growth = 0.0;
   Counters counters{};
 };
 
@@ -190,6 +205,64 @@ inline double plan_sums(const EntropicProblem& p, const Eigen::MatrixXd& plan,
   const double error = (rows - p.a()).lpNorm<1>() + (cols - p.b()).lpNorm<1>();
   return std::isfinite(error) ? error : std::numeric_limits<double>::infinity();
 }
+
+}  // namespace detail
+
+namespace detail {
+
+/// Whether the plan diag(u) K diag(v) of a Sinkhorn state looks concentrated enough for a
+/// Newton attempt: on up to 32 evenly spaced columns, the largest min(max_entries, m) entries
+/// carry at least `min_kept_mass` of the sampled mass (the test the Newton stage applies to
+/// all columns). Costs 32 columns' selection where the full test costs n, so that attempts
+/// on dense plans (where the sparsified Hessian cannot carry the mass) cost almost nothing.
+inline bool sampled_concentration(const EntropicProblem& p, const SinkhornState& from,
+                                  Index max_entries, double min_kept_mass) {
+  const Index m = p.a().size();
+  const Index n = p.b().size();
+  const Index cap = std::min(max_entries, m);
+  if (cap >= m) return true;  // every entry is kept
+  if (!(positive_finite(from.u) && positive_finite(from.v)) || from.kernel.rows() != m ||
+      from.kernel.cols() != n) {
+    return true;  // no cheap evidence: let the full test decide
+  }
+  const Index samples = std::min<Index>(n, 32);
+  std::vector<double> column(static_cast<std::size_t>(m));
+  double kept = 0.0;
+  double total = 0.0;
+  for (Index k = 0; k < samples; ++k) {
+    const Index j = k * n / samples;
+    for (Index i = 0; i < m; ++i)
+      column[static_cast<std::size_t>(i)] = from.u[i] * from.kernel(i, j) * from.v[j];
+    std::nth_element(column.begin(), column.begin() + (cap - 1), column.end(), std::greater<>());
+    for (Index i = 0; i < cap; ++i) kept += column[static_cast<std::size_t>(i)];
+    for (Index i = cap; i < m; ++i) total += column[static_cast<std::size_t>(i)];
+  }
+  total += kept;
+  return !(total > 0) || kept >= min_kept_mass * total;
+}
+
+/// The switch rule of SNS's `then`: after `next` Sinkhorn iterations (the warm-up, N1 of Tang
+/// et al., Algorithm 1), hand over to Newton only when a sample of the plan is concentrated
+/// enough (`sampled_concentration`); otherwise Sinkhorn goes on and the sample is taken again
+/// after `gap`, then 4 gap, ... iterations, so that where Newton cannot help SNS is Sinkhorn
+/// plus a few sampled columns.
+struct NewtonWhenConcentrated {
+  const EntropicProblem* problem;
+  Index next;
+  Index gap;
+  Index max_entries;
+  double min_kept_mass;
+
+  template <class I>
+  bool operator()(const I& info) {
+    if (info.iteration < next) return false;
+    if (sampled_concentration(*problem, info.state, max_entries, min_kept_mass)) return true;
+    constexpr Index most = std::numeric_limits<Index>::max();
+    next = info.iteration > most - gap ? most : info.iteration + gap;
+    gap = gap > most / 4 ? most : 4 * gap;
+    return false;
+  }
+};
 
 }  // namespace detail
 
@@ -223,14 +296,21 @@ class SparseNewtonMethod {
     check::size("iterum::ot::SparseNewtonMethod::init", "x0", x0.size(), m + p.b().size(),
                 "must have as many entries as the support of a and b together");
     State s = allocate(p, x0.head(m), x0.tail(p.b().size()));
-    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    resync(p, s);
     return s;
   }
 
   /// Starts where a Sinkhorn run left off (the hand-over of `then`). Its plan is
-  /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite.
+  /// diag(u) K diag(v): no exponentials, unless a scaling is not positive and finite. When a
+  /// sample of the plan's columns shows it too spread for Newton (`concentrated`), the state
+  /// starts in a Sinkhorn fallback instead, without building the plan.
   [[nodiscard]] State init(const EntropicProblem& p, const SinkhornState& from) const {
     State s = allocate(p, from.row_potentials(), from.column_potentials());
+    if (!concentrated(p, from)) {
+      s.fallback.emplace(from);
+      start_fallback(s);
+      return s;
+    }
     take_plan(p, from, s);
     return s;
   }
@@ -308,6 +388,18 @@ class SparseNewtonMethod {
 
   [[nodiscard]] double residual(const EntropicProblem& /*p*/, const State& s) const {
     return s.fallback ? s.fallback->error : s.error;
+  }
+
+  /// Recomputes the plan, its sums and its error from the potentials (m n exponentials),
+  /// discarding the rounding and underflow that rescaling accumulated; during a fallback,
+  /// recomputes the Sinkhorn state's kernel instead.
+  void resync(const EntropicProblem& p, State& s) const {
+    if (s.fallback) {
+      sinkhorn_.resync(p, *s.fallback);
+      return;
+    }
+    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    s.growth = 0.0;
   }
 
   [[nodiscard]] bool is_finite(const EntropicProblem& p, const State& s) const {
@@ -493,14 +585,24 @@ class SparseNewtonMethod {
     const double largest = s.direction.cwiseAbs().maxCoeff();
     const double reach = params_.max_potential_step * eps;
     double alpha = largest > reach ? reach / largest : 1.0;
+    // Largest log-growth of a plan entry per unit step: max df_i + max dg_j (positive parts).
+    const double rise = (std::max(s.direction.head(m).maxCoeff(), 0.0) +
+                         std::max(s.direction.tail(n).maxCoeff(), 0.0)) /
+                        eps;
+    const double most_growth = growth_limit(p);
     for (Index t = 0; t <= params_.max_backtracks; ++t, alpha *= 0.5) {
       s.trial_f = s.f + alpha * s.direction.head(m);
       s.trial_g = s.g + alpha * s.direction.tail(n);
       // A short step rescales the plan, P_ij exp((alpha df_i + alpha dg_j) / epsilon), with
       // m + n exponentials instead of m n; a long one recomputes it from the potentials, so
-      // entries that underflowed can come back.
+      // entries that underflowed can come back. Rescaling never revives an entry that
+      // underflowed to 0: once the steps since the last recomputation could have grown such
+      // an entry past 2^-60 of the mass in total (`growth_limit`), the plan is recomputed,
+      // or the stored plan (and the error it certifies) would drift from the potentials'.
       double error;
-      if (alpha * largest <= 20 * eps) {
+      const double grown = s.growth + alpha * rise;
+      const bool rescale = alpha * largest <= 20 * eps && grown <= most_growth;
+      if (rescale) {
         s.scale_rows = (alpha / eps * s.direction.head(m)).array().exp();
         s.scale_cols = (alpha / eps * s.direction.tail(n)).array().exp();
         s.trial.noalias() = s.scale_rows.asDiagonal() * s.plan * s.scale_cols.asDiagonal();
@@ -519,23 +621,48 @@ class SparseNewtonMethod {
         std::swap(s.row_sums, s.trial_rows);
         std::swap(s.col_sums, s.trial_cols);
         s.error = error;
+        s.growth = rescale ? grown : 0.0;
         return alpha;
       }
     }
     return std::nullopt;
   }
 
+  /// The largest total log-growth `growth` of rescaled plan entries that keeps the mass that
+  /// underflowed entries may have lost below 2^-60 of the plan's mass: m n floor
+  /// exp(growth) <= 2^-60 mass, where floor = 4 DBL_MIN bounds the error of an entry whose
+  /// exponential underflowed (Eigen's vectorized exp returns about 2.5 DBL_MIN there, not
+  /// 0). Negative (always recompute) for tiny masses.
+  static double growth_limit(const EntropicProblem& p) {
+    const double entries = static_cast<double>(p.a().size()) * static_cast<double>(p.b().size());
+    return std::log(p.a().sum()) - 60 * std::log(2.0) - std::log(entries) -
+           std::log(4 * std::numeric_limits<double>::min());
+  }
+
   /// The plan, its sums and its error for the potentials of Sinkhorn state `from` (already in
   /// s.f, s.g): diag(u) K diag(v), with no exponentials unless a scaling is not positive and
-  /// finite.
-  static void take_plan(const EntropicProblem& p, const SinkhornState& from, State& s) {
+  /// finite, or the scalings are so large that entries of K which underflowed could matter.
+  void take_plan(const EntropicProblem& p, const SinkhornState& from, State& s) const {
     if (detail::positive_finite(from.u) && detail::positive_finite(from.v) &&
         from.kernel.rows() == s.plan.rows() && from.kernel.cols() == s.plan.cols()) {
-      s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
-      s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
-    } else {
-      s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+      const double grown =
+          std::max(std::log(from.u.maxCoeff()), 0.0) + std::max(std::log(from.v.maxCoeff()), 0.0);
+      if (grown <= growth_limit(p)) {
+        s.plan.noalias() = from.u.asDiagonal() * from.kernel * from.v.asDiagonal();
+        s.error = detail::plan_sums(p, s.plan, s.row_sums, s.col_sums);
+        s.growth = grown;
+        return;
+      }
     }
+    s.error = detail::evaluate_plan(p, s.f, s.g, s.plan, s.row_sums, s.col_sums);
+    s.growth = 0.0;
+  }
+
+  /// Whether the plan of a Sinkhorn state looks concentrated enough for a Newton attempt
+  /// (`detail::sampled_concentration` at this method's cap and `min_kept_mass`).
+  bool concentrated(const EntropicProblem& p, const SinkhornState& from) const {
+    return detail::sampled_concentration(p, from, params_.max_entries_per_column,
+                                         params_.min_kept_mass);
   }
 
   /// Schedules the next fallback: Sinkhorn iterations from the next step on.
@@ -549,12 +676,24 @@ class SparseNewtonMethod {
   /// One Sinkhorn iteration of a fallback; at its end, hands the potentials back to Newton.
   void fallback_step(const EntropicProblem& p, State& s) const {
     // The Newton state's plan is the kernel of (f, g): no exponentials at the hand-over.
-    if (!s.fallback) s.fallback.emplace(sinkhorn_.init_with_kernel(p, s.f, s.g, s.plan));
+    // A plan rescaled since it was last computed is recomputed first, so that the kernel the
+    // Sinkhorn iterations rescale in turn starts exact.
+    if (!s.fallback) {
+      if (s.growth > 0) resync(p, s);
+      s.fallback.emplace(sinkhorn_.init_with_kernel(p, s.f, s.g, s.plan));
+    }
     const auto before = s.fallback->counters.matvecs;
     sinkhorn_.step(p, *s.fallback);
     s.counters.matvecs += s.fallback->counters.matvecs - before;
     ++s.fallback_steps;
     if (--s.fallback_left == 0) {
+      // Cheap evidence first: a plan whose sampled columns are too spread for the sparsity
+      // cap stays with Sinkhorn for the next (longer) fallback, at the cost of a few columns,
+      // instead of paying for the plan, its selection passes and a failed Newton attempt.
+      if (!concentrated(p, *s.fallback)) {
+        start_fallback(s);
+        return;
+      }
       // And back: P = diag(u) K diag(v), again without exponentials.
       s.f = s.fallback->row_potentials();
       s.g = s.fallback->column_potentials();
@@ -584,22 +723,41 @@ template <class Solver = DefaultNewtonSolver>
   constexpr std::string_view function = "iterum::ot::sinkhorn_newton_sparse";
   const Stopwatch clock;
   options.validate(function);
-  const EntropicProblem problem(a, b, c, epsilon, function);
-  const Eigen::VectorXd x0 = detail::warm_start(function, options, problem, a.size(), b.size());
-  // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton.
-  auto method = then(SinkhornMethod{}, stop::max_iterations(options.sinkhorn_warmup),
-                     SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
+  const EntropicProblem caller(a, b, c, epsilon, function);
+  const detail::UnitMassProblem scaled(caller, a, b, c, function);
+  const EntropicProblem& problem = scaled.problem();
+  Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());
+  x0.array() -= scaled.shift();
+  // Tang et al., Algorithm 1: N1 = options.sinkhorn_warmup Sinkhorn iterations, then Newton,
+  // unless a sample of the plan shows it too spread for Newton (then Sinkhorn goes on).
+  const detail::NewtonWhenConcentrated warmup{
+      &problem, options.sinkhorn_warmup, options.newton.fallback_iterations,
+      options.newton.max_entries_per_column, options.newton.min_kept_mass};
+  auto phases =
+      then(SinkhornMethod{}, warmup, SparseNewtonMethod<Solver>(options.newton, std::move(solver)));
+  // The status is decided by the certificate of the returned potentials (detail::CertifiedStop):
+  // a plan the Newton stage rescaled is re-synchronized with its potentials when it fails it.
+  const auto resync = [](const auto& inner, const EntropicProblem& p, auto& state) {
+    if (state.second) {
+      inner.second().resync(p, *state.second);
+    } else {
+      inner.first().resync(p, state.first);
+    }
+  };
+  detail::CertifiedStop method(std::move(phases), resync, options.tolerance,
+                               scaled.unit(options.tolerance_kind));
   auto run = solve_with_options(problem, method, method.init(problem, x0), options,
                                 default_max_iterations(problem.a().size(), problem.b().size()),
                                 function, clock);
   TransportResult out;
   // Phase counts from `then`: the warm-up is the first phase; the Newton stage's own Sinkhorn
   // fallback iterations count as Sinkhorn iterations.
-  const auto& s = run.state;
+  const auto& s = run.state.inner;
   const Index fallback = s.second ? s.second->fallback_steps : 0;
   out.sinkhorn_iterations = s.first_iterations + fallback;
   out.newton_iterations = s.second_iterations - fallback;
-  detail::certify(problem, method.iterate(s), out);
+  detail::certify(scaled, caller, method.iterate(run.state), run.state, out);
+  detail::judge_by_certificate(run, out, options.tolerance, scaled.divisor(options.tolerance_kind));
   pack_summary(out, run, clock);
   return out;
 }

@@ -20,8 +20,25 @@ namespace iterum::ot {
 struct TransportResult;
 
 namespace detail {
+
+/// out = exp(arg) entrywise, with every value below the smallest normal double as std::exp
+/// gives it (subnormal, or 0 below about -745). Eigen 3.4's vectorized exp returns about
+/// 5.6e-309 for every argument below -709, a floor that m n plan entries would add to the
+/// marginals of a plan of tiny total mass (1e-300).
+inline void exact_exp(const Eigen::ArrayXd& arg, Eigen::ArrayXd& out) {
+  constexpr double vanish = -745.1332191019412;  // below: exp rounds to 0
+  flushed_exp(arg, out);
+  // Only the subnormal band needs std::exp (few entries; the rest are 0 or normal).
+  if (((arg < log_smallest_normal) && (arg >= vanish)).any()) {
+    for (Index i = 0; i < arg.size(); ++i) {
+      if (arg[i] < log_smallest_normal && arg[i] >= vanish) out[i] = std::exp(arg[i]);
+    }
+  }
+}
+
+struct PlanCertificate;
 inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                    const Eigen::VectorXd& g, TransportResult& out);
+                    const Eigen::VectorXd& g, TransportResult& out, const PlanCertificate* known);
 }  // namespace detail
 
 /// The outcome of `sinkhorn` (and of the other entropic OT solvers).
@@ -56,12 +73,15 @@ struct TransportResult : Summary {
     check::size(function, "C", c.cols(), g.size(), "must have as many columns as g has entries");
     Eigen::MatrixXd p(c.rows(), c.cols());
     const double inv = 1.0 / epsilon;
+    Eigen::ArrayXd arg(c.rows()), column(c.rows());
     for (Index j = 0; j < c.cols(); ++j) {
       if (!col_support_[static_cast<std::size_t>(j)]) {
         p.col(j).setZero();
         continue;
       }
-      p.col(j) = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+      arg = (f.array() + g[j] - c.col(j).array()) * inv;
+      detail::exact_exp(arg, column);
+      p.col(j) = column.matrix();
       for (Index i = 0; i < c.rows(); ++i)
         if (!row_support_[static_cast<std::size_t>(i)]) p(i, j) = 0.0;
     }
@@ -82,7 +102,8 @@ struct TransportResult : Summary {
 
  private:
   friend void detail::certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                              const Eigen::VectorXd& g, TransportResult& out);
+                              const Eigen::VectorXd& g, TransportResult& out,
+                              const detail::PlanCertificate* known);
 
   // Set by the solvers (detail::certify).
   const Eigen::MatrixXd* cost_ = nullptr;
@@ -92,30 +113,54 @@ struct TransportResult : Summary {
 
 namespace detail {
 
-/// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
-/// support), and the certificate, cost and dual value recomputed in one pass over the plan.
-inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
-                    const Eigen::VectorXd& g, TransportResult& out) {
+/// What one pass over the plan P = exp((f + g - C) / epsilon) of support potentials (f, g)
+/// certifies: its marginal error, its cost <C, P> and its total mass.
+struct PlanCertificate {
+  double marginal_error = 0.0;  ///< ||P 1 - a||_1 + ||P^T 1 - b||_1
+  double cost = 0.0;            ///< <C, P>
+  double total = 0.0;           ///< sum_ij P_ij
+};
+
+/// The certificate of the plan of support potentials (f, g), recomputed from them (m n
+/// exponentials): the one number every status of the entropic OT solvers is judged by.
+[[nodiscard]] inline PlanCertificate certify_plan(const EntropicProblem& problem,
+                                                  const Eigen::VectorXd& f,
+                                                  const Eigen::VectorXd& g) {
   const Eigen::MatrixXd& c = problem.cost();
-  const double eps = problem.epsilon();
-  const double inv = 1.0 / eps;
+  const double inv = 1.0 / problem.epsilon();
   const Index m = c.rows();
   const Index n = c.cols();
   Eigen::VectorXd row_sums = Eigen::VectorXd::Zero(m);
-  Eigen::VectorXd col_sums(n);
-  double cost = 0.0;
-  double total = 0.0;
-  Eigen::ArrayXd column(m);
+  double col_error = 0.0;
+  PlanCertificate out;
+  Eigen::ArrayXd arg(m), column(m);
   for (Index j = 0; j < n; ++j) {
-    column = ((f.array() + g[j] - c.col(j).array()) * inv).exp();
+    arg = (f.array() + g[j] - c.col(j).array()) * inv;
+    exact_exp(arg, column);
     row_sums.array() += column;
-    col_sums[j] = column.sum();
-    cost += (column * c.col(j).array()).sum();
-    total += col_sums[j];
+    const double sum = column.sum();
+    col_error += std::abs(sum - problem.b()[j]);
+    out.cost += (column * c.col(j).array()).sum();
+    out.total += sum;
   }
-  out.marginal_error = (row_sums - problem.a()).lpNorm<1>() + (col_sums - problem.b()).lpNorm<1>();
-  out.transport_cost = cost;
-  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * total;
+  out.marginal_error = (row_sums - problem.a()).lpNorm<1>() + col_error;
+  return out;
+}
+
+/// Fills `out` from support potentials (f, g): full-size potentials (c-transforms off the
+/// support), and the certificate, cost and dual value recomputed in one pass over the plan
+/// (`known`, when given, is `certify_plan(problem, f, g)` already computed for these f, g).
+inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
+                    const Eigen::VectorXd& g, TransportResult& out,
+                    const PlanCertificate* known = nullptr) {
+  const double eps = problem.epsilon();
+  const double inv = 1.0 / eps;
+  const Index m = problem.cost().rows();
+  const Index n = problem.cost().cols();
+  const PlanCertificate certificate = known ? *known : certify_plan(problem, f, g);
+  out.marginal_error = certificate.marginal_error;
+  out.transport_cost = certificate.cost;
+  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * certificate.total;
   out.epsilon = eps;
 
   const Eigen::MatrixXd& full = problem.full_cost();
