@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
+#include <type_traits>
 
 #include "iterum/core/types.hpp"
 
@@ -13,9 +14,7 @@ namespace iterum::bcd::detail {
 
 /// Whether `M` is an Eigen sparse matrix.
 template <class M>
-inline constexpr bool is_sparse_v = requires {
-  typename M::InnerIterator;
-};
+inline constexpr bool is_sparse_v = std::is_base_of_v<Eigen::SparseMatrixBase<M>, M>;
 
 /// a_j . v for column j of `a` (O(nnz of the column)).
 template <class M, class V>
@@ -42,11 +41,7 @@ void column_axpy(const M& a, Index j, typename M::Scalar delta, V& v) {
 /// a_i . a_j for columns i and j of `a`.
 template <class M>
 [[nodiscard]] typename M::Scalar column_inner(const M& a, Index i, Index j) {
-  if constexpr (is_sparse_v<M>) {
-    return a.col(i).dot(a.col(j));
-  } else {
-    return a.col(i).dot(a.col(j));
-  }
+  return a.col(i).dot(a.col(j));
 }
 
 /// ||a_j||^2 for every column j.
