@@ -29,8 +29,10 @@ class LeastSquaresProblem {
     check::size("iterum::bcd::LeastSquaresProblem", "b", b.size(), a.rows(),
                 "must have as many entries as A has rows");
   }
-  LeastSquaresProblem(MatrixType&&, const Vector<Scalar>&) = delete;
-  LeastSquaresProblem(const MatrixType&, Vector<Scalar>&&) = delete;
+  // Temporaries would dangle: the problem holds references.
+  LeastSquaresProblem(const MatrixType&&, const Vector<Scalar>&) = delete;
+  LeastSquaresProblem(const MatrixType&, const Vector<Scalar>&&) = delete;
+  LeastSquaresProblem(const MatrixType&&, const Vector<Scalar>&&) = delete;
 
   [[nodiscard]] Index dim() const noexcept { return a_.cols(); }
   /// The bookkeeping is r = A x - b, m entries.

@@ -31,8 +31,10 @@ class QuadraticProblem {
     lipschitz_.resize(a.cols());
     for (Index i = 0; i < a.cols(); ++i) lipschitz_[i] = hessian(i, i);
   }
-  QuadraticProblem(MatrixType&&, const Vector<Scalar>&) = delete;
-  QuadraticProblem(const MatrixType&, Vector<Scalar>&&) = delete;
+  // Temporaries would dangle: the problem holds references.
+  QuadraticProblem(const MatrixType&&, const Vector<Scalar>&) = delete;
+  QuadraticProblem(const MatrixType&, const Vector<Scalar>&&) = delete;
+  QuadraticProblem(const MatrixType&&, const Vector<Scalar>&&) = delete;
 
   [[nodiscard]] Index dim() const noexcept { return a_.cols(); }
   /// The bookkeeping is g = A x - b, n entries.
