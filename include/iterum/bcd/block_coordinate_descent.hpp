@@ -152,8 +152,9 @@ class BlockCoordinateDescent {
     Matrix<Scalar> h(s.block_size, s.block_size);
     double total = 0.0;
     for (Index b = 0; b < blocks; ++b) {
-      const auto idx = s.block(b);
-      const auto k = static_cast<Index>(idx.size());
+      const auto span = s.block(b);
+      const Index* idx = span.data();
+      const auto k = static_cast<Index>(span.size());
       double lb = 0.0;
       if constexpr (BlockHessian<P>) {
         auto hb = h.topLeftCorner(k, k);
@@ -179,7 +180,7 @@ class BlockCoordinateDescent {
         static_assert(!Update::uses_factor,
                       "iterum::bcd::BlockCoordinateDescent: MatrixUpdate needs a problem with "
                       "hessian(i, j) (iterum::BlockHessian); see docs/concepts.md#blocksmooth");
-        for (const Index i : idx) lb += static_cast<double>(problem.coordinate_lipschitz()[i]);
+        for (const Index i : span) lb += static_cast<double>(problem.coordinate_lipschitz()[i]);
       }
       // A block on which f is constant (zero columns) has L_b = 0: any step is safe there, and
       // the step 1 (in units of the data) lets the prox act.
@@ -209,8 +210,9 @@ class BlockCoordinateDescent {
                                std::span<const double>(s.block_lipschitz),
                                std::span<const double>(s.cumulative)};
     const Index b = selection_.choose(input, s.engine);
-    const auto idx = s.block(b);
-    const auto k = static_cast<Index>(idx.size());
+    const auto span = s.block(b);
+    const Index* idx = span.data();
+    const auto k = static_cast<Index>(span.size());
     auto gb = s.block_gradient.head(k);
     for (Index j = 0; j < k; ++j)
       gb[j] = full ? (*full)[idx[j]] : problem.partial(idx[j], s.tracked);
