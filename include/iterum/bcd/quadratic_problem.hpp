@@ -41,10 +41,7 @@ class QuadraticProblem {
   [[nodiscard]] Index tracked_size() const noexcept { return a_.cols(); }
   /// g = A x - b, from scratch.
   void reset(const Vector<Scalar>& x, Vector<Scalar>& t) const {
-    t = -b_;
-    for (Index j = 0; j < a_.cols(); ++j) {
-      if (x[j] != Scalar(0)) detail::column_axpy(a_, j, x[j], t);
-    }
+    detail::affine_residual(a_, x, b_, t);
   }
   /// f(x) = 1/2 x^T (g - b) with g = A x - b.
   [[nodiscard]] Scalar value(const Vector<Scalar>& x, const Vector<Scalar>& t) const {

@@ -38,6 +38,15 @@ void column_axpy(const M& a, Index j, typename M::Scalar delta, V& v) {
   }
 }
 
+/// t = A x - b column by column (skipping zero entries of x), without allocation.
+template <class M, class X, class B, class T>
+void affine_residual(const M& a, const X& x, const B& b, T& t) {
+  t = -b;
+  for (Index j = 0; j < a.cols(); ++j) {
+    if (x[j] != typename M::Scalar(0)) column_axpy(a, j, x[j], t);
+  }
+}
+
 /// a_i . a_j for columns i and j of `a`.
 template <class M>
 [[nodiscard]] typename M::Scalar column_inner(const M& a, Index i, Index j) {
