@@ -350,6 +350,33 @@ TEST_CASE("bcd: steps do not allocate and count their work", "[bcd]") {
   CHECK((s2.x.array() >= 0).all());
 }
 
+TEST_CASE("bcd: sparse matrices and matrix expressions give the dense answers", "[bcd]") {
+  const Mat a = bcd_scaled_columns(15, 8, 71);
+  const Vec b = bcd_normal_vector(15, 72);
+  Mat sparse_pattern = a;
+  for (Index j = 0; j < a.cols(); ++j)
+    for (Index i = 0; i < a.rows(); ++i)
+      if ((i + 2 * j) % 3 == 0) sparse_pattern(i, j) = 0.0;
+  const Eigen::SparseMatrix<double> as = sparse_pattern.sparseView();
+  const Eigen::SparseMatrix<double, Eigen::RowMajor> as_rows = as;
+  const BcdOptions options{.tolerance = 1e-12, .max_iterations = 500000, .block_size = 3};
+  const auto dense = iterum::bcd::nnls(sparse_pattern, b, options);
+  const auto by_columns = iterum::bcd::nnls(as, b, options);
+  const auto by_rows = iterum::bcd::nnls(as_rows, b, options);
+  REQUIRE(dense.ok());
+  REQUIRE(by_columns.ok());
+  REQUIRE(by_rows.ok());
+  const Vec reference = bcd_brute_force_nnls(sparse_pattern, b);
+  CHECK((dense.x - reference).cwiseAbs().maxCoeff() <= 1e-7 * reference.cwiseAbs().maxCoeff());
+  CHECK((by_columns.x - reference).cwiseAbs().maxCoeff() <= 1e-7 * reference.cwiseAbs().maxCoeff());
+  CHECK((by_rows.x - reference).cwiseAbs().maxCoeff() <= 1e-7 * reference.cwiseAbs().maxCoeff());
+  // A dense expression is evaluated once.
+  const auto from_expression = iterum::bcd::quadratic(a.transpose() * a, a.transpose() * b);
+  REQUIRE(from_expression.ok());
+  const Vec exact = (a.transpose() * a).llt().solve(a.transpose() * b);
+  CHECK((from_expression.x - exact).cwiseAbs().maxCoeff() <= 1e-7 * exact.cwiseAbs().maxCoeff());
+}
+
 TEST_CASE("bcd: the seed determines the random rules", "[bcd]") {
   const Mat a = bcd_scaled_columns(40, 30, 31);
   const Vec b = bcd_normal_vector(40, 32);
@@ -413,6 +440,17 @@ TEST_CASE("bcd: Converged is certified from the returned x, at extreme scales to
       const Vec xn = r.x / (sb / sa);
       CHECK((xn - x_nnls).cwiseAbs().maxCoeff() <= 1e-8 * x_nnls.cwiseAbs().maxCoeff());
       CHECK(bcd_kkt_violation(a0, b0, xn, 0.0, true) <=
+            4 * tolerance * a0.cwiseAbs().maxCoeff() * b0.cwiseAbs().maxCoeff());
+      // L1 with lambda scaled like A^T b: the same x up to the scale factor (when the scaled
+      // lambda is itself representable).
+      const double lambda = 0.2 * (a0.transpose() * b0).cwiseAbs().maxCoeff();
+      const double weight = sa * sb;
+      if (!(weight > 1e-300 && weight < 1e300)) continue;
+      const auto l1 = iterum::bcd::l1_least_squares(Mat(sa * a0), Vec(sb * b0), lambda * weight,
+                                                    {.tolerance = tolerance});
+      REQUIRE(l1.ok());
+      const Vec xl = l1.x / (sb / sa);
+      CHECK(bcd_kkt_violation(a0, b0, xl, lambda, false) <=
             4 * tolerance * a0.cwiseAbs().maxCoeff() * b0.cwiseAbs().maxCoeff());
     }
   }

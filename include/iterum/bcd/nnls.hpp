@@ -26,16 +26,14 @@ BcdResult least_squares_facade(std::string_view function, const A& a, const Vect
                                const BcdOptions& options, MakeSeparable make_separable) {
   const Stopwatch clock;
   options.validate(function);
-  check_data(function, a, b);
+  const auto data = scaled_data(function, a, b);
   const Index tau = block_size(function, options, a.cols());
   check::that(options.update != BcdUpdate::Matrix, function, "options.update",
               "must be Gradient or Automatic: the matrix update needs a smooth problem, and "
               "this one has bounds or an L1 term (the proximal gradient step handles them)");
-  const int ea = binary_exponent(largest_entry(a));
-  const int eb = binary_exponent(largest_entry(b));
-  const auto a_hat = scaled_copy(a, ea);
-  const Vector<double> b_hat = scaled_copy(b, eb);
-  const LeastSquaresProblem<work_matrix_t<A>> problem(a_hat, b_hat);
+  const int ea = data.ea;
+  const int eb = data.eb;
+  const LeastSquaresProblem<work_matrix_t<A>> problem(data.a, data.b);
   // With A = 2^ea A^, b = 2^eb b^ and x = 2^(eb - ea) x^: F(x) = 2^(2 eb) F^(x^), and an
   // L1 weight lambda becomes lambda 2^-(ea + eb).
   const auto separable = make_separable(ea + eb, problem.dim());

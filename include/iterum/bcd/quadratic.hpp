@@ -4,6 +4,7 @@
 /// @brief `bcd::quadratic(A, b, options)`: min 1/2 x^T A x - b^T x for symmetric positive
 /// definite A (dense or sparse), that is A x = b, by block coordinate descent.
 
+#include <cmath>
 #include <string>
 #include <string_view>
 
@@ -39,20 +40,18 @@ template <class A>
   const Stopwatch clock;
   options.validate(function);
   check::square(function, "A", a.rows(), a.cols());
-  detail::check_data(function, a, b);
+  const auto data = detail::scaled_data(function, a, b);
   const Index tau = detail::block_size(function, options, a.cols());
-  const int ea = detail::binary_exponent(detail::largest_entry(a));
-  const int eb = detail::binary_exponent(detail::largest_entry(b));
-  const auto a_hat = detail::scaled_copy(a, ea);
-  const Vector<double> b_hat = detail::scaled_copy(b, eb);
-  linalg::detail::check_symmetric(function, "A", a_hat, options.symmetry_tolerance);
-  const QuadraticProblem<detail::work_matrix_t<A>> problem(a_hat, b_hat);
+  const int ea = data.ea;
+  const int eb = data.eb;
+  linalg::detail::check_symmetric(function, "A", data.a, options.symmetry_tolerance);
+  const QuadraticProblem<detail::work_matrix_t<A>> problem(data.a, data.b);
   for (Index i = 0; i < problem.dim(); ++i) {
     if (!(problem.coordinate_lipschitz()[i] > 0)) {
       check::fail(
           function, "A",
           "must be positive definite, but diagonal entry " + std::to_string(i) + " is not positive",
-          check::text(static_cast<double>(a.coeff(i, i))));
+          check::text(std::ldexp(problem.coordinate_lipschitz()[i], ea)));
     }
   }
   // With A = 2^ea A^, b = 2^eb b^ and x = 2^(eb - ea) x^: f(x) = 2^(2 eb - ea) f^(x^).

@@ -52,21 +52,31 @@ template <class A>
 using work_matrix_t =
     std::conditional_t<is_sparse_v<A>, Eigen::SparseMatrix<double>, Matrix<double>>;
 
-/// A copy of `a` times 2^-shift, in the matrix type the facades work on.
-template <class A>
-[[nodiscard]] work_matrix_t<A> scaled_copy(const A& a, int shift) {
-  work_matrix_t<A> out = a;
-  out *= std::ldexp(1.0, -shift);
-  return out;
-}
+/// The facades' data: A and b evaluated once into the matrix type the facades work on, checked,
+/// and scaled by the powers of two 2^-ea and 2^-eb that bring their largest entries into
+/// [1/2, 1) (exact away from subnormals).
+template <class M>
+struct ScaledData {
+  M a;
+  Vector<double> b;
+  int ea = 0;  ///< A = 2^ea a
+  int eb = 0;  ///< b (input) = 2^eb b
+};
 
-/// Checks a matrix operand (not empty, finite) and b (size, finite).
+/// Evaluates, checks (not empty, b's size, finite entries) and scales A and b.
 template <class A>
-void check_data(std::string_view function, const A& a, const Vector<double>& b) {
-  check::not_empty(function, "A", a.size());
+[[nodiscard]] ScaledData<work_matrix_t<A>> scaled_data(std::string_view function, const A& a,
+                                                       const Vector<double>& b) {
+  check::not_empty(function, "A", a.rows() * a.cols());
   check::size(function, "b", b.size(), a.rows(), "must have as many entries as A has rows");
-  check::all_finite(function, "A", a);
-  check::all_finite(function, "b", b);
+  ScaledData<work_matrix_t<A>> d{work_matrix_t<A>(a), b, 0, 0};
+  check::all_finite(function, "A", d.a);
+  check::all_finite(function, "b", d.b);
+  d.ea = binary_exponent(largest_entry(d.a));
+  d.eb = binary_exponent(largest_entry(d.b));
+  d.a *= std::ldexp(1.0, -d.ea);
+  d.b *= std::ldexp(1.0, -d.eb);
+  return d;
 }
 
 /// The block size of the options for n coordinates, checked against n.
