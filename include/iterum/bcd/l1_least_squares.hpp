@@ -18,7 +18,7 @@ namespace iterum::bcd {
 /// L1-regularized least squares (the Lasso objective without 1/m): min 1/2 ||A x - b||^2 +
 /// lambda ||x||_1, by block coordinate descent with proximal block gradient steps (soft
 /// thresholding, `prox::SoftThreshold`) and by default the GS-q rule (Nutini, Laradji &
-/// Schmidt, arXiv 1712.08859, Sec. 6) from x = 0.
+/// Schmidt, arXiv 1712.08859, their GS-q rule for L1 problems) from x = 0.
 ///
 /// @param lambda   the L1 weight, finite and >= 0.
 /// @return as `nnls`; `support` is the number of nonzero entries of x.

@@ -52,7 +52,7 @@ BcdResult least_squares_facade(std::string_view function, const A& a, const Vect
 
 /// Nonnegative least squares: min 1/2 ||A x - b||^2 subject to x >= 0, by block coordinate
 /// descent with projected block gradient steps (Nutini, Laradji & Schmidt, arXiv 1712.08859,
-/// the proximal BCD of their Sec. 6 with the indicator of x >= 0) from x = 0.
+/// their proximal BCD with g the indicator of x >= 0) from x = 0.
 ///
 /// @param a        m by n matrix: dense or (column-major) sparse Eigen matrix.
 /// @param b        m by 1.

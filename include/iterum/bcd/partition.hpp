@@ -19,7 +19,7 @@
 namespace iterum::bcd {
 
 /// Fixed blocks in index order, {0..tau-1}, {tau..2 tau-1}, ... (Nutini, Laradji & Schmidt,
-/// arXiv 1712.08859, Sec. 3.1, the "Order" partition).
+/// arXiv 1712.08859: the "Order" fixed partition of their experiments).
 struct Order {
   template <class Scalar>
   void arrange(const Vector<Scalar>& /*lipschitz*/, std::vector<Index>& order) const {
@@ -29,7 +29,7 @@ struct Order {
 
 /// Fixed blocks of coordinates sorted by decreasing L_i, so each block groups coordinates of
 /// similar curvature and its step 1/L_b is not held back by one stiff coordinate (arXiv
-/// 1712.08859, Sec. 3.1, the "Sort" partition). Ties keep index order.
+/// 1712.08859: the "Sort" fixed partition of their experiments). Ties keep index order.
 struct Sort {
   template <class Scalar>
   void arrange(const Vector<Scalar>& lipschitz, std::vector<Index>& order) const {

@@ -13,7 +13,8 @@
 /// that read them.
 ///
 /// For a composite f + g the greedy scores use the optimality violation s_i = dist(0, d_i f(x)
-/// + dg_i(x_i)) in place of the gradient entry (the GS-s form; s_i = |d_i f(x)| when g = 0),
+/// + dg_i(x_i)) in place of the gradient entry (the GS-s rule of Nutini et al., ICML 2015, arXiv
+/// 1506.00552; s_i = |d_i f(x)| when g = 0),
 /// and `GaussSouthwellQ` scores the guaranteed decrease of the proximal-gradient step.
 
 #include <algorithm>
@@ -87,7 +88,7 @@ struct LipschitzSampling {
   }
 };
 
-/// Gauss-Southwell: the block with the largest ||s_b||^2 (arXiv 1712.08859, Sec. 3, the block
+/// Gauss-Southwell: the block with the largest ||s_b||^2 (arXiv 1712.08859: the block
 /// GS rule, with the Euclidean norm; the authors' code scores the L1 norm instead).
 struct GaussSouthwell {
   static constexpr BlockScore score = BlockScore::Violation;
@@ -99,7 +100,7 @@ struct GaussSouthwell {
 
 /// Gauss-Southwell-Lipschitz: the block with the largest ||s_b||^2 / L_b, the block whose
 /// gradient step 1/L_b guarantees the largest decrease ||g_b||^2 / (2 L_b) (arXiv 1712.08859,
-/// Sec. 3, the GSL rule).
+/// the GSL rule).
 struct GaussSouthwellLipschitz {
   static constexpr BlockScore score = BlockScore::Violation;
   [[nodiscard]] Index choose(const SelectionInput& in, Engine& /*engine*/) const {
@@ -112,7 +113,7 @@ struct GaussSouthwellLipschitz {
 
 /// GS-q: the block whose proximal-gradient step with 1/L_b guarantees the largest decrease of
 /// the model, -min_d { g_b . d + L_b/2 ||d||^2 + g(x_b + d) - g(x_b) } (arXiv 1712.08859,
-/// Sec. 6, the GS-q rule for composite problems; for g = 0 it is GSL). The model separates
+/// the GS-q rule for composite problems; for g = 0 it is GSL). The model separates
 /// over the block's coordinates, so the score is a sum of scalar proximal steps.
 struct GaussSouthwellQ {
   static constexpr BlockScore score = BlockScore::Model;

@@ -2,9 +2,9 @@
 
 /// @file update.hpp
 /// @brief Block update rules, as policies of `BlockCoordinateDescent` (Nutini, Laradji &
-/// Schmidt, arXiv 1712.08859, Sec. 2 and 4): `GradientUpdate` (the (proximal) gradient step
-/// with 1/L_b) and `MatrixUpdate` (the step -H_b^{-1} g_b with the block of a fixed Hessian
-/// bound H, factored once per fixed block).
+/// Schmidt, arXiv 1712.08859: their "Lb" and "Hb" updates): `GradientUpdate` (the (proximal)
+/// gradient step with 1/L_b) and `MatrixUpdate` (the step -H_b^{-1} g_b with the block of a fixed
+/// Hessian bound H, factored once per fixed block).
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
