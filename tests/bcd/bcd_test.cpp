@@ -15,6 +15,8 @@
 #include "iterum/bcd/quadratic_problem.hpp"
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/random.hpp"
+#include "iterum/core/solve.hpp"
+#include "iterum/core/stop.hpp"
 #include "support/catch_compat.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
@@ -375,6 +377,34 @@ TEST_CASE("bcd: sparse matrices and matrix expressions give the dense answers", 
   REQUIRE(from_expression.ok());
   const Vec exact = (a.transpose() * a).llt().solve(a.transpose() * b);
   CHECK((from_expression.x - exact).cwiseAbs().maxCoeff() <= 1e-7 * exact.cwiseAbs().maxCoeff());
+}
+
+TEST_CASE("bcd: the method runs on iterum::solve with its own certificate; facades trace",
+          "[bcd]") {
+  namespace bcd = iterum::bcd;
+  const Mat a = bcd_scaled_columns(25, 10, 81);
+  const Vec b = bcd_normal_vector(25, 82);
+  const bcd::LeastSquaresProblem<Mat> problem(a, b);
+  const bcd::BlockCoordinateDescent<bcd::Sort, bcd::GaussSouthwellQ, bcd::GradientUpdate,
+                                    bcd::BoxConstraint<double>>
+      method({.block_size = 2}, bcd::BoxConstraint<double>::nonnegative(10));
+  const auto r =
+      iterum::solve(problem, method,
+                    iterum::stop::standard(1e-9 * a.cwiseAbs().maxCoeff() * b.cwiseAbs().maxCoeff(),
+                                           100000, 60.0));
+  REQUIRE(r.ok());
+  CHECK((r.state.x - bcd_brute_force_nnls(a, b)).cwiseAbs().maxCoeff() <= 1e-6);
+  CHECK(r.counters.oracle_calls == r.state.work.coordinate_updates + r.state.work.gradient_entries);
+  // A facade records the certificate per iteration on request and a trace of certificates.
+  BcdOptions options{.tolerance = 1e-10};
+  options.monitor.record_history = true;
+  const auto f = iterum::bcd::nnls(a, b, options);
+  REQUIRE(f.ok());
+  CHECK(f.history.size() == static_cast<std::size_t>(f.iterations + 1));
+  CHECK(f.history.back() == f.residual);
+  REQUIRE(!f.trace.empty());
+  CHECK(f.trace.back().residual == f.residual);
+  CHECK(static_cast<std::int64_t>(f.trace.size()) == f.certificates);
 }
 
 TEST_CASE("bcd: the seed determines the random rules", "[bcd]") {

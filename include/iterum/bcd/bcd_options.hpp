@@ -51,7 +51,7 @@ struct BcdOptions {
   /// this (a relative measure: dividing the violation by about max|A| max|b| for least
   /// squares and by max|b| for `quadratic`).
   double tolerance = 1e-10;
-  /// Iteration (block step) budget; unset: max(1000, 100 B) for B blocks (100 epochs of a
+  /// Iteration (block step) budget; unset: max(10000, 100 B) for B blocks (at least 100 epochs of a
   /// cyclic rule).
   std::optional<Index> max_iterations{};
   /// Wall-clock budget in seconds.

@@ -138,7 +138,7 @@ run_policies(const P& problem, const Separable& separable, const BcdOptions& opt
   const Index blocks = inner.blocks();
   auto state = certified.start(problem, std::move(inner), clock);
   auto result = solve_with_options(problem, certified, std::move(state), options,
-                                   std::max<Index>(1000, 100 * blocks), label, clock);
+                                   std::max<Index>(10000, 100 * blocks), label, clock);
   certified.finish(problem, result, options.tolerance);
   return result;
 }
