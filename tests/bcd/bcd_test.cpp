@@ -350,6 +350,11 @@ TEST_CASE("bcd: steps do not allocate and count their work", "[bcd]") {
   CHECK(s3.work.coordinate_updates > 0);
   CHECK(s3.counters.oracle_calls == s3.work.coordinate_updates);
   CHECK((s2.x.array() >= 0).all());
+  // The finiteness test reads only the last block (a step changes nothing else).
+  CHECK(random.is_finite(ls, s2));
+  const Index moved = s2.block(s2.last_block)[0];
+  s2.x[moved] = std::numeric_limits<double>::quiet_NaN();
+  CHECK(!random.is_finite(ls, s2));
 }
 
 TEST_CASE("bcd: sparse matrices and matrix expressions give the dense answers", "[bcd]") {

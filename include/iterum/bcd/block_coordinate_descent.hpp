@@ -257,6 +257,17 @@ class BlockCoordinateDescent {
     return worst;
   }
 
+  /// O(tau) finiteness test: a step changes only the entries of its block, so x is finite when
+  /// it was before and the last block's entries are (the whole of x before the first step).
+  template <class P>
+  [[nodiscard]] bool is_finite(const P& /*problem*/, const State& s) const {
+    if (s.last_block < 0) return s.x.allFinite();
+    for (const Index i : s.block(s.last_block)) {
+      if (!std::isfinite(static_cast<double>(s.x[i]))) return false;
+    }
+    return true;
+  }
+
   /// F(x) = f(x) + g(x) of the state's iterate.
   template <class P>
   [[nodiscard]] Scalar objective(const P& problem, const State& s) const {
