@@ -412,6 +412,31 @@ TEST_CASE("bcd: the method runs on iterum::solve with its own certificate; facad
   CHECK(static_cast<std::int64_t>(f.trace.size()) == f.certificates);
 }
 
+TEST_CASE("bcd: a two-sided box matches a long projected-gradient reference", "[bcd]") {
+  namespace bcd = iterum::bcd;
+  const Mat a = bcd_scaled_columns(12, 6, 91);
+  const Vec b = 3.0 * bcd_normal_vector(12, 92);
+  const Vec lower = Vec::Constant(6, -0.2);
+  const Vec upper = Vec::Constant(6, 0.3);
+  // Reference: projected gradient with step 1/||A||_2^2, 200000 iterations.
+  const double step = 1.0 / (a.transpose() * a).eigenvalues().real().maxCoeff();
+  Vec reference = Vec::Zero(6);
+  for (int k = 0; k < 200000; ++k) {
+    reference =
+        (reference - step * a.transpose() * (a * reference - b)).cwiseMax(lower).cwiseMin(upper);
+  }
+  const bcd::LeastSquaresProblem<Mat> problem(a, b);
+  const bcd::BlockCoordinateDescent<bcd::Order, bcd::Random, bcd::GradientUpdate,
+                                    bcd::BoxConstraint<double>>
+      method({.block_size = 2, .seed = 3}, bcd::BoxConstraint<double>{{lower, upper}});
+  const auto r = iterum::solve(problem, method, iterum::stop::standard(1e-13, 1000000, 60.0));
+  REQUIRE(r.ok());
+  CHECK((r.state.x - reference).cwiseAbs().maxCoeff() <= 1e-9);
+  CHECK(((r.state.x.array() >= -0.2) && (r.state.x.array() <= 0.3)).all());
+  // Some bounds are active at this solution (otherwise the test would not test the box).
+  CHECK(((reference.array() == -0.2) || (reference.array() == 0.3)).count() >= 1);
+}
+
 TEST_CASE("bcd: the seed determines the random rules", "[bcd]") {
   const Mat a = bcd_scaled_columns(40, 30, 31);
   const Vec b = bcd_normal_vector(40, 32);
