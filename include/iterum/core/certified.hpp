@@ -134,10 +134,20 @@ class Certified {
     return s.residual;
   }
 
-  /// The inner iterate must stay finite between certificates too.
+  /// The inner iterate must stay finite between certificates too: the inner method's own test
+  /// when it has one (`inner.is_finite(problem, state)`, e.g. one block's entries for a
+  /// coordinate method, whose step is far cheaper than a pass over the iterate), else every
+  /// entry of its iterate.
   template <class Problem>
-  [[nodiscard]] bool is_finite(const Problem& /*problem*/, const State& s) const {
-    return std::isfinite(s.residual) && detail::iterate_of(inner_, s.inner).allFinite();
+  [[nodiscard]] bool is_finite(const Problem& problem, const State& s) const {
+    if (!std::isfinite(s.residual)) return false;
+    if constexpr (requires {
+                    { inner_.is_finite(problem, s.inner) } -> std::convertible_to<bool>;
+                  }) {
+      return inner_.is_finite(problem, s.inner);
+    } else {
+      return detail::iterate_of(inner_, s.inner).allFinite();
+    }
   }
 
   /// The certified point (what the facade returns).

@@ -109,6 +109,49 @@ concept ProxOperator = requires(const P& p, const Vector<Scalar>& v, Vector<Scal
   p(v, out);
 };
 
+/// A smooth objective f on R^n that coordinate methods minimize block by block, with the
+/// bookkeeping that makes a coordinate move cheap: one maintained vector t (a residual
+/// r = A x - b, margins A x, or the gradient itself). Block coordinate descent (Nutini, Laradji
+/// & Schmidt, JMLR 2022, arXiv 1712.08859) runs on it. Valid expressions, for `const P& p`,
+/// `const Vector<S>& x`, `Index i, j` in [0, n), a step `S delta` and a `Vector<S>& t` sized
+/// `p.tracked_size()`:
+///   `typename P::Scalar`; `p.dim()` (n); `p.tracked_size()` (the length of t);
+///   `p.reset(x, t)` (t = the bookkeeping at x, recomputed from scratch, no allocation);
+///   `p.value(x, t)` -> `S` (f(x), with t the bookkeeping at x);
+///   `p.partial(i, t)` -> `S` (d f / d x_i at the point t describes);
+///   `p.move(i, delta, t)` (updates t for x_i += delta; O(nnz of column i) for A x models);
+///   `p.coordinate_lipschitz()` -> `const Vector<S>&` (L_i: |d_i f(x + s e_i) - d_i f(x)| <=
+///   L_i |s| for all x, s).
+/// Optional members the methods use when present (see docs/concepts.md#blocksmooth):
+///   `p.hessian(i, j)` -> `S` (entry (i, j) of a fixed matrix H above the Hessian of f
+///   everywhere, e.g. A^T A: block constants L_b = lambda_max(H_bb) and the matrix update);
+///   `p.gradient(t)` -> `const Vector<S>&` (the full gradient, maintained in t by `move`: the
+///   greedy rules then read it instead of computing n partial derivatives).
+template <class P>
+concept BlockSmooth = requires(const P& p, const Vector<typename P::Scalar>& x, Index i,
+                               typename P::Scalar delta, Vector<typename P::Scalar>& t) {
+  { p.dim() } -> std::convertible_to<Index>;
+  { p.tracked_size() } -> std::convertible_to<Index>;
+  p.reset(x, t);
+  { p.value(x, t) } -> std::convertible_to<typename P::Scalar>;
+  { p.partial(i, t) } -> std::convertible_to<typename P::Scalar>;
+  p.move(i, delta, t);
+  { p.coordinate_lipschitz() } -> std::convertible_to<const Vector<typename P::Scalar>&>;
+};
+
+/// A `BlockSmooth` problem that offers the entries of its Hessian bound, `p.hessian(i, j)`.
+template <class P>
+concept BlockHessian = BlockSmooth<P> && requires(const P& p, Index i) {
+  { p.hessian(i, i) } -> std::convertible_to<typename P::Scalar>;
+};
+
+/// A `BlockSmooth` problem whose bookkeeping is the full gradient, `p.gradient(t)`.
+template <class P>
+concept MaintainedGradient = BlockSmooth<P> &&
+    requires(const P& p, const Vector<typename P::Scalar>& t) {
+  { p.gradient(t) } -> std::convertible_to<const Vector<typename P::Scalar>&>;
+};
+
 /// A tuner without context (Khodak et al., arXiv 2310.02246, Sec. 1). Valid expressions, for
 /// `T& t` and `double cost`: `t.propose()` -> convertible to `double` (the value to use for
 /// the next solve); `t.feedback(cost)` (the cost of the solve run with the last proposed value;

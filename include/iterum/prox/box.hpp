@@ -25,6 +25,13 @@ struct Box {
     }
     out = v.cwiseMax(lower).cwiseMin(upper);
   }
+  /// The projection of coordinate `i` alone, min(max(v, lower_i), upper_i) (0 <= i < the
+  /// bounds' size, unchecked): what coordinate methods apply.
+  [[nodiscard]] Scalar operator()(Index i, Scalar v) const noexcept {
+    const Scalar lo = lower[i];
+    const Scalar hi = upper[i];
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
 };
 
 }  // namespace iterum::prox

@@ -16,8 +16,12 @@ template <class Scalar>
 struct SoftThreshold {
   Scalar threshold{};
   void operator()(const Vector<Scalar>& v, Vector<Scalar>& out) const {
+    out = v.unaryExpr([this](Scalar a) { return (*this)(a); });
+  }
+  /// The prox of one coordinate, sign(v) max(|v| - t, 0): what coordinate methods apply.
+  [[nodiscard]] Scalar operator()(Scalar v) const noexcept {
     const Scalar t = threshold;
-    out = v.unaryExpr([t](Scalar a) { return a > t ? a - t : (a < -t ? a + t : Scalar(0)); });
+    return v > t ? v - t : (v < -t ? v + t : Scalar(0));
   }
 };
 
