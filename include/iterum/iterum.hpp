@@ -4,6 +4,17 @@
 /// @brief Umbrella header: every public iterum header (convenience only; include what you use).
 /// The test iterum.umbrella (cmake/check_umbrella.cmake) fails when one is missing.
 
+#include "iterum/bcd/bcd_options.hpp"
+#include "iterum/bcd/block_coordinate_descent.hpp"
+#include "iterum/bcd/l1_least_squares.hpp"
+#include "iterum/bcd/least_squares_problem.hpp"
+#include "iterum/bcd/nnls.hpp"
+#include "iterum/bcd/partition.hpp"
+#include "iterum/bcd/quadratic.hpp"
+#include "iterum/bcd/quadratic_problem.hpp"
+#include "iterum/bcd/selection.hpp"
+#include "iterum/bcd/separable.hpp"
+#include "iterum/bcd/update.hpp"
 #include "iterum/core/certified.hpp"
 #include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
