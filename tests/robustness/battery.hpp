@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <limits>
@@ -168,10 +169,18 @@ using Args = std::vector<Arg>;
 /// One facade under test: its adapter.
 struct Facade {
   std::string function;                 ///< the facade's name in its messages
+  std::string name{};                   ///< for the case count ("" = `function`)
   std::vector<std::string> also{};      ///< constructors whose messages may reject the data
   Args args;                            ///< a nominal, valid input (must converge)
   std::vector<Field> fields{};          ///< the family's option fields
   std::vector<std::string> controls{};  ///< the control fields it has ("tolerance", ...)
+  /// Option fields the adapter derives from the data (e.g. a Lipschitz constant): a rejection
+  /// of hostile data may name them.
+  std::vector<std::string> derived{};
+  /// The iteration budget of the hostile option-value cases (0: the facade's default). A
+  /// family whose default budget is large (about 1e9 multiply-adds) sets it, so a zero tolerance
+  /// takes milliseconds; the cases on max_iterations itself never get it.
+  std::int64_t option_case_iterations = 0;
   std::function<Outcome(const Args&, Control&)> run;
   /// A run on a problem that takes long (seconds), for the time-limit case; empty: none.
   std::function<Outcome(Control&)> run_slow{};
@@ -208,6 +217,7 @@ inline std::vector<Case> cases_for(const Facade& f) {
   std::vector<std::string> all_names;
   for (const auto& a : f.args)
     if (a.blame) all_names.push_back(a.name);
+  all_names.insert(all_names.end(), f.derived.begin(), f.derived.end());
   auto add = [&](std::string label, Args args, Control c, Expect e, std::vector<std::string> b) {
     out.push_back(Case{std::move(label), std::move(args), std::move(c), e, std::move(b)});
   };
@@ -216,6 +226,7 @@ inline std::vector<Case> cases_for(const Facade& f) {
     const Arg& arg = f.args[k];
     std::vector<std::string> blame;
     if (arg.blame) blame.push_back(arg.name);
+    blame.insert(blame.end(), f.derived.begin(), f.derived.end());
     // NaN / Inf in each argument, at its first, middle and last entry.
     const Index size = arg.value.size();
     const Index where[] = {0, size / 2, size - 1};
@@ -261,6 +272,7 @@ inline std::vector<Case> cases_for(const Facade& f) {
       for (double v : hostile_reals()) {
         Control c;
         (name == "tolerance" ? c.tolerance : c.time_limit_seconds) = v;
+        if (f.option_case_iterations > 0) c.max_iterations = f.option_case_iterations;
         // A zero tolerance runs the whole default budget: bounded by the family's default.
         add(field + " = " + describe(v), f.args, c, Expect::Any, {field});
       }
@@ -268,6 +280,8 @@ inline std::vector<Case> cases_for(const Facade& f) {
       for (std::int64_t v : hostile_counts()) {
         Control c;
         (name == "max_iterations" ? c.max_iterations : c.max_oracle_calls) = v;
+        if (name != "max_iterations" && f.option_case_iterations > 0)
+          c.max_iterations = f.option_case_iterations;
         add(field + " = " + std::to_string(v), f.args, c, Expect::Any, {field});
       }
     }
@@ -282,6 +296,7 @@ inline std::vector<Case> cases_for(const Facade& f) {
       Control c;
       c.field = field.name;
       c.value = v;
+      if (f.option_case_iterations > 0) c.max_iterations = f.option_case_iterations;
       std::vector<std::string> blame{field.name};
       blame.insert(blame.end(), field.related.begin(), field.related.end());
       add(field.name + " = " + describe(v), f.args, c, Expect::Any, std::move(blame));
@@ -380,7 +395,7 @@ inline std::string run_case(const Facade& f, Case& c) {
       o.iterations > *c.control.max_iterations)
     return status + " after " + std::to_string(o.iterations) + " iterations, over the budget";
   if (c.control.max_oracle_calls && *c.control.max_oracle_calls > 0 && o.oracle_calls >= 0 &&
-      f.oracle_overshoot >= 0 && o.oracle_calls > *c.control.max_oracle_calls + f.oracle_overshoot)
+      f.oracle_overshoot >= 0 && o.oracle_calls - f.oracle_overshoot > *c.control.max_oracle_calls)
     return status + " after " + std::to_string(o.oracle_calls) + " oracle calls, budget " +
            std::to_string(*c.control.max_oracle_calls);
   if (o.status == Status::Converged) {
@@ -405,11 +420,21 @@ inline std::string run_case(const Facade& f, Case& c) {
 template <class Fail>
 std::size_t run_battery(const Facade& f, Fail&& fail) {
   auto cases = cases_for(f);
+  // ITERUM_BATTERY_TRACE=1 prints each case before it runs and its wall time (to find a hang).
+  const char* trace = std::getenv("ITERUM_BATTERY_TRACE");
   for (auto& c : cases) {
+    const auto start = std::chrono::steady_clock::now();
+    if (trace != nullptr) std::cout << f.function << ": " << c.label << std::flush;
     const std::string why = run_case(f, c);
+    if (trace != nullptr) {
+      std::cout << " ("
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                << " s)\n";
+    }
     if (!why.empty()) fail(c.label, why);
   }
-  std::cout << "robustness battery: " << f.function << ": " << cases.size() << " cases\n";
+  std::cout << "robustness battery: " << (f.name.empty() ? f.function : f.name) << ": "
+            << cases.size() << " cases\n";
   return cases.size();
 }
 
