@@ -196,8 +196,6 @@ Facade vr_halpern_facade() {
   f.derived = {"options.lipschitz"};  // from the data
   f.option_case_iterations = 2000;
   f.args = least_squares_args();
-  // No time-limit and oracle-budget cases yet: those limits are being made to hold inside the
-  // inner loops (issue 11, D9). Their hostile values (validation) are exercised.
   f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
   f.fields = {{"options.certificate_every"},
               {"options.certificate_step"},
@@ -224,6 +222,30 @@ Facade vr_halpern_facade() {
     }
     const auto r = iterum::fixed_point::vr_halpern(sum, x0, o);
     return least_squares_outcome(args, r, r.x, o.tolerance);
+  };
+  // The budgets hold inside Alg. 2's inner loop (issue 11, D9): a call may finish the full
+  // evaluation (n = 8 components) it started.
+  f.oracle_overshoot = 8;
+  // D9's reproducer: long inner loops (inner_iterations_factor = 1e5) on 20000 x 20 rows.
+  f.run_slow = [](Control& c) {
+    const Eigen::MatrixXd a = Eigen::MatrixXd::NullaryExpr(20000, 20, [](Index i, Index j) {
+      return std::sin(static_cast<double>(3 * i + 7 * j + 1));
+    });
+    const Eigen::VectorXd b = Eigen::VectorXd::Ones(20000);
+    const iterum::fixed_point::LeastSquaresSum<double> sum(a, b);
+    iterum::fixed_point::VrHalpernOptions o{
+        .tolerance = 1e-14,
+        .algorithm = iterum::fixed_point::VrHalpernAlgorithm::InexactResolvent,
+        .lipschitz = sum.lipschitz(),
+        .inner_iterations_factor = 1e5};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::fixed_point::vr_halpern(sum, Eigen::VectorXd::Zero(20), o);
+    Outcome out;
+    out.status = r.status;
+    out.iterations = r.iterations;
+    out.finite = iterum::robust::all_finite(r.x);
+    out.certificate = r.status == iterum::Status::Converged ? 0.0 : iterum::robust::nan;
+    return out;
   };
   return f;
 }

@@ -95,10 +95,12 @@ Facade cg_facade() {
   f.function = "iterum::linalg::conjugate_gradient";
   f.args = linear_args();
   f.controls = {"tolerance", "max_iterations", "time_limit_seconds"};
+  f.fields = {{"options.symmetry_tolerance"}};
   f.oracle_hook = true;
   f.run = [](const Args& args, Control& c) {
     iterum::linalg::CgOptions o{.tolerance = 1e-10};
     iterum::robust::apply_control(o, c);
+    if (c.field == "options.symmetry_tolerance") o.symmetry_tolerance = c.value;
     const auto& a = args[0].value;
     const auto& b = args[1].value;
     const auto& x0 = args[2].value;
@@ -146,11 +148,12 @@ Facade ssor_cg_facade() {
   f.function = "iterum::linalg::ssor_conjugate_gradient";
   f.args = linear_args();
   f.controls = {"tolerance", "max_iterations", "time_limit_seconds"};
-  f.fields = {{"options.omega"}};
+  f.fields = {{"options.omega"}, {"options.symmetry_tolerance"}};
   f.run = [](const Args& args, Control& c) {
     iterum::linalg::SsorCgOptions o{.tolerance = 1e-10};
     iterum::robust::apply_control(o, c);
     if (c.field == "options.omega") o.omega = c.value;
+    if (c.field == "options.symmetry_tolerance") o.symmetry_tolerance = c.value;
     const auto r =
         iterum::linalg::ssor_conjugate_gradient(args[0].value, args[1].value, args[2].value, o);
     return linear_outcome(args, r, r.x, o.tolerance);
