@@ -28,6 +28,7 @@
 #include "iterum/core/error.hpp"
 #include "iterum/core/info.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/result.hpp"
 #include "iterum/core/status.hpp"
 #include "iterum/core/types.hpp"
 #include "support/catch_compat.hpp"
@@ -413,6 +414,18 @@ inline std::string run_case(const Facade& f, Case& c) {
            describe(o.certificate);
   if (!o.finite) return status + " with non-finite returned values";
   return "";
+}
+
+/// The outcome of a time-limit run on a long problem (`run_slow`): its status and iterations,
+/// and whether the returned values are finite. A Converged there is not expected (the
+/// problem takes seconds) and its certificate is not recomputed.
+[[nodiscard]] inline Outcome slow_outcome(const Summary& s, bool finite) {
+  Outcome o;
+  o.status = s.status;
+  o.iterations = s.iterations;
+  o.finite = finite;
+  o.certificate = s.status == Status::Converged ? 0.0 : nan;
+  return o;
 }
 
 /// Runs every case of `f`, reports each failure through `fail(label, why)`, prints the count,

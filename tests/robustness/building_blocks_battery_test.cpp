@@ -224,11 +224,6 @@ Facade cheb_cb_facade() {
     const auto grid = as_std(args[0].value);
     const auto costs = as_std(args[1].value);
     const auto contexts = as_std(args[2].value);
-    // Left out, reported (issue 11 battery): costs all below ~1e-150 (e.g. 5e-200) make ChebCB's
-    // probabilities NaN and propose() always return grid[0]: its cost unit only moves up, so
-    // the squared costs underflow. Remove this guard with the fix.
-    const double largest = *std::max_element(costs.begin(), costs.end());
-    if (largest > 0 && largest < 1e-150) return Outcome{};
     iterum::tuning::ChebCB tuner(grid, o);
     std::vector<double> proposals;
     for (std::size_t t = 0; t < costs.size(); ++t) {

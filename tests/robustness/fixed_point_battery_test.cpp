@@ -103,12 +103,7 @@ Facade halpern_facade() {
     iterum::fixed_point::HalpernOptions o{.tolerance = 1e-14};
     iterum::robust::apply_control(o, c);
     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Ones(n), o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.finite = iterum::robust::all_finite(r.x);
-    out.certificate = r.status == iterum::Status::Converged ? 0.0 : iterum::robust::nan;
-    return out;
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
   };
   return f;
 }
@@ -240,12 +235,7 @@ Facade vr_halpern_facade() {
         .inner_iterations_factor = 1e5};
     iterum::robust::apply_control(o, c);
     const auto r = iterum::fixed_point::vr_halpern(sum, Eigen::VectorXd::Zero(20), o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.finite = iterum::robust::all_finite(r.x);
-    out.certificate = r.status == iterum::Status::Converged ? 0.0 : iterum::robust::nan;
-    return out;
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
   };
   return f;
 }

@@ -80,16 +80,6 @@ struct SlowSystem {
   Eigen::VectorXd b = Eigen::VectorXd::Ones(a.rows());
 };
 
-template <class Options>
-Outcome slow_outcome(const iterum::Summary& s) {
-  Outcome o;
-  o.status = s.status;
-  o.iterations = s.iterations;
-  o.finite = std::isfinite(s.residual);
-  o.certificate = s.status == iterum::Status::Converged ? 0.0 : iterum::robust::nan;
-  return o;
-}
-
 Facade cg_facade() {
   Facade f;
   f.function = "iterum::linalg::conjugate_gradient";
@@ -116,7 +106,8 @@ Facade cg_facade() {
     const SlowSystem s;
     iterum::linalg::CgOptions o{.tolerance = 1e-14};
     iterum::robust::apply_control(o, c);
-    return slow_outcome<iterum::linalg::CgOptions>(iterum::linalg::conjugate_gradient(s.a, s.b, o));
+    const auto r = iterum::linalg::conjugate_gradient(s.a, s.b, o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
   };
   return f;
 }
@@ -138,7 +129,8 @@ Facade sor_facade() {
     const SlowSystem s;
     iterum::linalg::SorOptions o{.tolerance = 1e-14};
     iterum::robust::apply_control(o, c);
-    return slow_outcome<iterum::linalg::SorOptions>(iterum::linalg::sor(s.a, s.b, o));
+    const auto r = iterum::linalg::sor(s.a, s.b, o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
   };
   return f;
 }
@@ -162,8 +154,8 @@ Facade ssor_cg_facade() {
     const SlowSystem s;
     iterum::linalg::SsorCgOptions o{.tolerance = 1e-14};
     iterum::robust::apply_control(o, c);
-    return slow_outcome<iterum::linalg::SsorCgOptions>(
-        iterum::linalg::ssor_conjugate_gradient(s.a, s.b, o));
+    const auto r = iterum::linalg::ssor_conjugate_gradient(s.a, s.b, o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
   };
   return f;
 }

@@ -78,12 +78,8 @@ struct SlowTransport {
 };
 
 Outcome slow_transport(const iterum::ot::TransportResult& r) {
-  Outcome o;
-  o.status = r.status;
-  o.iterations = r.iterations;
-  o.finite = iterum::robust::all_finite(r.f) && iterum::robust::all_finite(r.g);
-  o.certificate = r.status == iterum::Status::Converged ? 0.0 : iterum::robust::nan;
-  return o;
+  return iterum::robust::slow_outcome(
+      r, iterum::robust::all_finite(r.f) && iterum::robust::all_finite(r.g));
 }
 
 template <class Options>
