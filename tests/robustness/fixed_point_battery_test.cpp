@@ -158,6 +158,21 @@ Outcome least_squares_outcome(const Args& args, const iterum::Summary& r, const 
   return out;
 }
 
+/// `solve(sum, x0)` on the least-squares sum of `args`, through `HookedSum` when the case
+/// hooks the operator, and its outcome.
+template <class Solve>
+Outcome solve_least_squares(const Args& args, Control& c,
+                            const iterum::fixed_point::LeastSquaresSum<double>& sum,
+                            double tolerance, Solve&& solve) {
+  const Eigen::VectorXd x0 = args[2].value;
+  if (c.oracle.hook != iterum::robust::Hook::None) {
+    const auto r = solve(HookedSum{&sum, &c.oracle}, x0);
+    return least_squares_outcome(args, r, r.x, tolerance);
+  }
+  const auto r = solve(sum, x0);
+  return least_squares_outcome(args, r, r.x, tolerance);
+}
+
 /// Sets a real or optional field of vr_halpern's or extragradient's options by name.
 template <class Options>
 void set_finite_sum_field(Options& o, const Control& c) {
@@ -209,14 +224,9 @@ Facade vr_halpern_facade() {
     iterum::fixed_point::VrHalpernOptions o{.tolerance = 1e-6, .lipschitz = sum.lipschitz()};
     iterum::robust::apply_control(o, c);
     set_finite_sum_field(o, c);
-    const Eigen::VectorXd x0 = args[2].value;
-    if (c.oracle.hook != iterum::robust::Hook::None) {
-      const HookedSum hooked{&sum, &c.oracle};
-      const auto r = iterum::fixed_point::vr_halpern(hooked, x0, o);
-      return least_squares_outcome(args, r, r.x, o.tolerance);
-    }
-    const auto r = iterum::fixed_point::vr_halpern(sum, x0, o);
-    return least_squares_outcome(args, r, r.x, o.tolerance);
+    return solve_least_squares(args, c, sum, o.tolerance, [&o](const auto& view, const auto& x0) {
+      return iterum::fixed_point::vr_halpern(view, x0, o);
+    });
   };
   // The budgets hold inside Alg. 2's inner loop (issue 11, D9): a call may finish the full
   // evaluation (n = 8 components) it started.
@@ -265,14 +275,9 @@ Facade extragradient_facade(iterum::fixed_point::ExtragradientVariant variant) {
       o.lipschitz = sum.lipschitz();
     iterum::robust::apply_control(o, c);
     set_finite_sum_field(o, c);
-    const Eigen::VectorXd x0 = args[2].value;
-    if (c.oracle.hook != iterum::robust::Hook::None) {
-      const HookedSum hooked{&sum, &c.oracle};
-      const auto r = iterum::fixed_point::extragradient(hooked, x0, o);
-      return least_squares_outcome(args, r, r.x, o.tolerance);
-    }
-    const auto r = iterum::fixed_point::extragradient(sum, x0, o);
-    return least_squares_outcome(args, r, r.x, o.tolerance);
+    return solve_least_squares(args, c, sum, o.tolerance, [&o](const auto& view, const auto& x0) {
+      return iterum::fixed_point::extragradient(view, x0, o);
+    });
   };
   return f;
 }
