@@ -198,7 +198,17 @@ template <class F, class X0>
     const double step = options.step
                             ? *options.step
                             : extragradient_theory_step(options.variant, *options.lipschitz, alpha);
-    check::positive(function, "step", step);
+    if (!(step > 0 && std::isfinite(step))) {
+      // Name the option the user set: the step derives from it (issue 11: a denormal p made
+      // alpha = 1 - p round to 1 and the step 0, reported under a name the user never passed).
+      const bool no_room = options.variant == ExtragradientVariant::VarianceReduced && alpha >= 1.0;
+      const char* argument =
+          no_room ? (options.alpha ? "options.alpha" : "options.snapshot_probability")
+                  : "options.lipschitz";
+      check::fail(function, argument,
+                  "gives the step " + check::text(step) + ", which must be positive and finite",
+                  check::text(no_room ? (options.alpha ? alpha : p) : *options.lipschitz));
+    }
     const Index budget = options.iteration_budget(f);
     switch (options.variant) {
       case ExtragradientVariant::Plain: {

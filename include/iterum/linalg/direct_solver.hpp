@@ -32,7 +32,8 @@ namespace iterum::linalg {
 /// read one triangle only, so the product uses that triangle's self-adjoint view). The status
 /// is `Converged` when that residual is finite and at most the tolerance (default sqrt(eps):
 /// a backward-stable solve of a nonsingular system meets it; a singular one does not),
-/// `NumericalIssue` otherwise.
+/// `NumericalIssue` otherwise. Both throw `iterum::invalid_argument` for a non-finite entry of
+/// A or b (a NaN would otherwise come back as x), an empty or non-square A, or a size mismatch.
 template <class Factorization>
 class DirectSolver {
  public:
@@ -46,6 +47,7 @@ class DirectSolver {
     constexpr std::string_view function = "iterum::linalg::DirectSolver::compute";
     check::not_empty(function, "A", a.rows());
     check::square(function, "A", a.rows(), a.cols());
+    check::all_finite(function, "A", a);
     a_ = &a;
     factorization_->compute(a);
     if constexpr (requires { factorization_->info(); }) {
@@ -63,6 +65,7 @@ class DirectSolver {
     constexpr std::string_view function = "iterum::linalg::DirectSolver::solve";
     check::that(a_ != nullptr, function, "this", "needs compute(A) before solve");
     check::size(function, "b", b.size(), a_->rows(), "must have as many entries as A has rows");
+    check::all_finite(function, "b", b);
     const Stopwatch clock;
     Summary out;
     out.iterations = 1;
@@ -72,8 +75,9 @@ class DirectSolver {
       return out;
     }
     x = factorization_->solve(b);
-    const double rhs_norm = static_cast<double>(b.norm());
-    const double residual_norm = static_cast<double>((b - product(x)).norm());
+    // stableNorm: ||b||^2 neither underflows (b of denormals) nor overflows (b = 1e300).
+    const double rhs_norm = static_cast<double>(b.stableNorm());
+    const double residual_norm = static_cast<double>((b - product(x)).stableNorm());
     out.counters.matvecs = 1;
     out.residual = rhs_norm > 0 ? residual_norm / rhs_norm : residual_norm;
     out.status = std::isfinite(out.residual) && out.residual <= tolerance_ ? Status::Converged

@@ -142,6 +142,7 @@ auto ssor_cg_impl(const A& a, const B& b, const X0* x0, const SsorCgOptions& opt
 /// @param options  omega, tolerance, budgets, monitoring.
 /// @return `x`, `status`, `iterations`, `residual` (relative), `seconds`, `counters`,
 ///         `history` (a `CgResult`). Never throws for non-convergence: read `status`.
+///         `Converged` is confirmed on the returned x, as in `conjugate_gradient`.
 /// @throws iterum::invalid_argument for an empty or non-square A, a size mismatch, a
 ///         non-finite entry in A, b or x0, a zero or missing diagonal entry, omega outside
 ///         (0, 2), or bad options.

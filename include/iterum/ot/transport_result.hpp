@@ -160,7 +160,12 @@ inline void certify(const EntropicProblem& problem, const Eigen::VectorXd& f,
   const PlanCertificate certificate = known ? *known : certify_plan(problem, f, g);
   out.marginal_error = certificate.marginal_error;
   out.transport_cost = certificate.cost;
-  out.dual_value = f.dot(problem.a()) + g.dot(problem.b()) - eps * certificate.total;
+  // Per unit of mass, then scaled back: a dual beyond the double range comes out +-inf, not
+  // inf - inf = NaN (e.g. masses and costs of 1e200).
+  const double mass = problem.a().sum();
+  const double unit = mass > 0 && std::isfinite(mass) ? mass : 1.0;
+  out.dual_value = unit * (f.dot(problem.a() / unit) + g.dot(problem.b() / unit) -
+                           eps * (certificate.total / unit));
   out.epsilon = eps;
 
   const Eigen::MatrixXd& full = problem.full_cost();

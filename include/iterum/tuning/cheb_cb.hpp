@@ -123,21 +123,27 @@ class ChebCB {
     pending_ = false;
     ++round_;
     const auto i = static_cast<std::size_t>(arm_);
-    // Sums are kept in units of unit_, a power of two > half of every cost, so that costs near
-    // the top of the double range (squares past 1e308) cannot overflow them; rescaling by a
-    // power of two is exact, so the fits are those of the unscaled sums.
+    // Sums are kept in units of unit_, the power of two with unit_ <= largest cost < 2 unit_,
+    // so that costs near the top of the double range (squares past 1e308) cannot overflow them
+    // and tiny ones (1e-200, squares below the denormals) cannot underflow; rescaling by a
+    // power of two is exact, so the fits are those of the unscaled sums. (The unit moves down
+    // only while every cost so far is below it, so no sum can overflow when it does.)
     bool unit_moved = false;
-    if (cost >= 2.0 * unit_) {  // never true once 2 unit_ overflows
-      const double unit = std::ldexp(1.0, std::ilogb(cost));
-      const double factor = unit_ / unit;
-      for (std::size_t a = 0; a < moment_.size(); ++a) {
-        moment_[a] *= factor;
-        square_[a] *= factor * factor;
+    const double top = round_ == 1 ? cost : std::max(highest_, cost);
+    if (top > 0) {
+      const int exponent = std::ilogb(top);
+      const int shift = std::ilogb(unit_) - exponent;  // values in the new unit: times 2^shift
+      if (shift != 0) {
+        const auto rescale = [shift](double v) { return std::ldexp(v, shift); };
+        for (std::size_t a = 0; a < moment_.size(); ++a) {
+          moment_[a] = moment_[a].unaryExpr(rescale);
+          square_[a] = std::ldexp(square_[a], 2 * shift);
+        }
+        online_error_ = std::ldexp(online_error_, 2 * shift);
+        prediction_ = std::ldexp(prediction_, shift);
+        unit_ = std::ldexp(1.0, exponent);
+        unit_moved = true;
       }
-      online_error_ *= factor * factor;
-      prediction_ *= factor;
-      unit_ = unit;
-      unit_moved = true;
     }
     const double y = cost / unit_;
     gram_[i] += feature_ * feature_.transpose();
@@ -246,7 +252,7 @@ class ChebCB {
   std::vector<double> probabilities_;
   Vector<double> feature_, lower_, upper_;
   double scale_ = 1.0;  // the normalization K N, in units of unit_
-  double unit_ = 1.0;   // a power of two > half of every cost seen (1 until a cost >= 2)
+  double unit_ = 1.0;   // the power of two of the largest cost seen (1 until a positive one)
   double eta_ = 0.0;
   double highest_ = 0.0, lowest_ = 0.0;
   double online_error_ = 0.0;  // sum of (prediction - cost)^2 in units of unit_^2

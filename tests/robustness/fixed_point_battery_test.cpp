@@ -1,0 +1,343 @@
+// The robustness battery on the fixed-point family: halpern, vr_halpern, extragradient (on a
+// least-squares finite sum and on a matrix game) (tests/robustness/battery.hpp).
+
+#include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "iterum/fixed_point/callable_map.hpp"
+#include "iterum/fixed_point/extragradient.hpp"
+#include "iterum/fixed_point/halpern.hpp"
+#include "iterum/fixed_point/least_squares_sum.hpp"
+#include "iterum/fixed_point/matrix_game.hpp"
+#include "iterum/fixed_point/vr_halpern.hpp"
+#include "robustness/battery.hpp"
+#include "support/catch_compat.hpp"
+
+namespace {
+
+using iterum::Index;
+using iterum::robust::Args;
+using iterum::robust::Control;
+using iterum::robust::Facade;
+using iterum::robust::Outcome;
+
+// ---------------------------------------------------------------------------------------------
+// halpern: T x = M x + c with M = 0.9 times a rotation (a contraction); x* = (I - M)^{-1} c.
+// M and c are the map's data: the facade never sees them, so it can only report what T does.
+
+Args halpern_args() {
+  Eigen::MatrixXd m(3, 3);
+  const double s = std::sin(0.7), co = std::cos(0.7);
+  m << co, -s, 0, s, co, 0, 0, 0, 1;
+  m *= 0.9;
+  Eigen::VectorXd c(3);
+  c << 1, -2, 0.5;
+  return {{"x0", Eigen::VectorXd::Zero(3)}, {"M", m, false, false}, {"c", c, false, false}};
+}
+
+Facade halpern_facade() {
+  Facade f;
+  f.function = "iterum::fixed_point::halpern";
+  f.args = halpern_args();
+  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
+  f.fields = {{"options.contraction"},
+              {"options.restart_decay"},
+              {"options.restart_necessary_decay"},
+              {"options.restart_artificial_fraction"},
+              {"options.restart_check_every", true},
+              {"options.certificate_every", true}};
+  f.oracle_overshoot = 0;  // "each iteration costs one", the initial evaluation included
+  f.oracle_hook = true;
+  f.run = [](const Args& args, Control& c) {
+    const Eigen::MatrixXd& m = args[1].value;
+    const Eigen::VectorXd shift = args[2].value;
+    iterum::robust::Tripwire* wire = &c.oracle;
+    const auto t = iterum::fixed_point::make_map<double>(
+        3, [&m, &shift, wire](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
+          tx.noalias() = m * x;
+          tx += shift;
+          wire->visit(tx);
+        });
+    // Adaptive restarts: linear convergence on a contraction (classic anchoring is O(1/k)).
+    iterum::fixed_point::HalpernOptions o{.tolerance = 1e-8,
+                                          .restart = iterum::fixed_point::HalpernRestart::Adaptive};
+    iterum::robust::apply_control(o, c);
+    const auto count = static_cast<Index>(iterum::robust::as_count(c.value));
+    if (c.field == "options.contraction") o.contraction = c.value;
+    if (c.field == "options.restart_decay") o.restart_decay = c.value;
+    if (c.field == "options.restart_necessary_decay") o.restart_necessary_decay = c.value;
+    if (c.field == "options.restart_artificial_fraction") o.restart_artificial_fraction = c.value;
+    if (c.field == "options.restart_check_every") o.restart_check_every = count;
+    if (c.field == "options.certificate_every") o.certificate_every = count;
+    if (c.field == "options.contraction")
+      o.anchoring = iterum::fixed_point::HalpernAnchoring::Contractive;
+    if (c.field.rfind("options.restart", 0) == 0)
+      o.restart = iterum::fixed_point::HalpernRestart::Cupdlpx;
+    const auto r = iterum::fixed_point::halpern(t, args[0].value, o);
+    Outcome out;
+    out.status = r.status;
+    out.iterations = r.iterations;
+    out.oracle_calls = r.counters.oracle_calls;
+    out.tolerance = o.tolerance;
+    out.finite = iterum::robust::all_finite(r.x) &&
+                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    out.certificate = iterum::robust::safe_norm((r.x - (m * r.x + shift)).eval());
+    const Eigen::VectorXd truth =
+        (Eigen::MatrixXd::Identity(3, 3) - m).colPivHouseholderQr().solve(shift);
+    if (iterum::robust::all_finite(truth) && std::isfinite(iterum::robust::safe_norm(truth))) {
+      out.truth_error = iterum::robust::safe_norm((r.x - truth).eval());
+      out.truth_tolerance = 10.1 * o.tolerance + 1e-12;  // ||x - x*|| <= ||x - T x|| / (1 - 0.9)
+    }
+    return out;
+  };
+  // A rotation of R^200000: nonexpansive, fixed point 0, Halpern's residual ~ 1 / k.
+  f.run_slow = [](Control& c) {
+    const Index n = 200000;
+    const auto t =
+        iterum::fixed_point::make_map<double>(n, [](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
+          tx.head(n / 2) = -x.tail(n / 2);
+          tx.tail(n / 2) = x.head(n / 2);
+        });
+    iterum::fixed_point::HalpernOptions o{.tolerance = 1e-14};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Ones(n), o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
+  };
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finite sums: F(x) = (1/n) A^T (A x - b) of an 8 x 3 least-squares problem; certificate
+// ||F(x)|| recomputed here, truth the least-squares solution.
+
+Args least_squares_args() {
+  Eigen::MatrixXd a(8, 3);
+  a << 1, 0.2, -0.3, 0.5, 1, 0.1, -0.2, 0.4, 1, 0.3, -0.5, 0.8, 1, 1, 0, 0, 1, 1, 0.6, -0.1, 0.2,
+      -0.7, 0.3, 0.9;
+  Eigen::VectorXd b(8);
+  b << 1, -1, 0.5, 2, 0.3, -0.4, 1.5, 0.1;
+  return {{"A", a}, {"b", b}, {"x0", Eigen::VectorXd::Zero(3)}};
+}
+
+/// The least-squares sum seen through `component` only, each call watched by the tripwire.
+struct HookedSum {
+  using Scalar = double;
+  const iterum::fixed_point::LeastSquaresSum<double>* inner;
+  iterum::robust::Tripwire* wire;
+  [[nodiscard]] Index size() const { return inner->size(); }
+  [[nodiscard]] Index dim() const { return inner->dim(); }
+  void component(Index i, const Eigen::VectorXd& x, Eigen::VectorXd& out) const {
+    inner->component(i, x, out);
+    wire->visit(out);
+  }
+};
+
+Outcome least_squares_outcome(const Args& args, const iterum::Summary& r, const Eigen::VectorXd& x,
+                              double tolerance) {
+  const Eigen::MatrixXd& a = args[0].value;
+  const Eigen::VectorXd b = args[1].value;
+  Outcome out;
+  out.status = r.status;
+  out.iterations = r.iterations;
+  out.oracle_calls = r.counters.oracle_calls;
+  out.tolerance = tolerance;
+  out.finite = iterum::robust::all_finite(x) &&
+               (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+  const double n = static_cast<double>(a.rows());
+  out.certificate = iterum::robust::safe_norm(Eigen::VectorXd(a.transpose() * (a * x - b) / n));
+  // ||x - x*|| <= ||F(x)|| / lambda_min(A^T A / n) for the unique least-squares solution x*.
+  const Eigen::VectorXd truth = a.colPivHouseholderQr().solve(b);
+  const Eigen::MatrixXd gram = a.transpose() * a / n;
+  const double mu = gram.selfadjointView<Eigen::Lower>().eigenvalues().minCoeff();
+  if (iterum::robust::all_finite(truth) && mu > 0 && std::isfinite(mu)) {
+    out.truth_error = iterum::robust::safe_norm((x - truth).eval());
+    out.truth_tolerance = 1.01 * tolerance / mu + 1e-12;
+  }
+  return out;
+}
+
+/// `solve(sum, x0)` on the least-squares sum of `args`, through `HookedSum` when the case
+/// hooks the operator, and its outcome.
+template <class Solve>
+Outcome solve_least_squares(const Args& args, Control& c,
+                            const iterum::fixed_point::LeastSquaresSum<double>& sum,
+                            double tolerance, Solve&& solve) {
+  const Eigen::VectorXd x0 = args[2].value;
+  if (c.oracle.hook != iterum::robust::Hook::None) {
+    const auto r = solve(HookedSum{&sum, &c.oracle}, x0);
+    return least_squares_outcome(args, r, r.x, tolerance);
+  }
+  const auto r = solve(sum, x0);
+  return least_squares_outcome(args, r, r.x, tolerance);
+}
+
+/// Sets a real or optional field of vr_halpern's or extragradient's options by name.
+template <class Options>
+void set_finite_sum_field(Options& o, const Control& c) {
+  const double v = c.value;
+  const auto count = static_cast<Index>(iterum::robust::as_count(v));
+  if (c.field == "options.certificate_every") o.certificate_every = v;
+  if (c.field == "options.certificate_step") o.certificate_step = v;
+  if (c.field == "options.step") o.step = v;
+  if (c.field == "options.lipschitz") o.lipschitz = v;
+  if (c.field == "options.snapshot_probability") o.snapshot_probability = v;
+  if constexpr (requires { o.alpha; }) {
+    if (c.field == "options.alpha") o.alpha = v;
+  }
+  if constexpr (requires { o.inner_iterations_factor; }) {
+    if (c.field == "options.batch") o.batch = count;
+    if (c.field == "options.full_probability") {
+      o.full_probability = v;
+      o.algorithm = iterum::fixed_point::VrHalpernAlgorithm::Page;
+    }
+    if (c.field == "options.restart_decay") o.restart_decay = v;
+    if (c.field == "options.inner_iterations_factor") o.inner_iterations_factor = v;
+    if (c.field == "options.inner_step") o.inner_step = v;
+    if (c.field == "options.inner_step_scale") o.inner_step_scale = v;
+  }
+}
+
+Facade vr_halpern_facade() {
+  Facade f;
+  f.function = "iterum::fixed_point::vr_halpern";
+  f.also = {"iterum::fixed_point::LeastSquaresSum"};
+  f.derived = {"options.lipschitz"};  // from the data
+  f.option_case_iterations = 2000;
+  f.args = least_squares_args();
+  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
+  f.fields = {{"options.certificate_every"},
+              {"options.certificate_step"},
+              {"options.step", false, {"options.lipschitz"}},
+              {"options.lipschitz", false, {"options.step"}},
+              {"options.batch", true},
+              {"options.full_probability"},
+              {"options.restart_decay"},
+              {"options.inner_iterations_factor"},
+              {"options.snapshot_probability"},
+              {"options.inner_step"},
+              {"options.inner_step_scale"}};
+  f.oracle_hook = true;
+  f.run = [](const Args& args, Control& c) {
+    const iterum::fixed_point::LeastSquaresSum<double> sum(args[0].value, args[1].value);
+    iterum::fixed_point::VrHalpernOptions o{.tolerance = 1e-6, .lipschitz = sum.lipschitz()};
+    iterum::robust::apply_control(o, c);
+    set_finite_sum_field(o, c);
+    return solve_least_squares(args, c, sum, o.tolerance, [&o](const auto& view, const auto& x0) {
+      return iterum::fixed_point::vr_halpern(view, x0, o);
+    });
+  };
+  // The budgets hold inside Alg. 2's inner loop (issue 11, D9): a call may finish the full
+  // evaluation (n = 8 components) it started.
+  f.oracle_overshoot = 8;
+  // D9's reproducer: long inner loops (inner_iterations_factor = 1e5) on 20000 x 20 rows.
+  f.run_slow = [](Control& c) {
+    const Eigen::MatrixXd a = Eigen::MatrixXd::NullaryExpr(20000, 20, [](Index i, Index j) {
+      return std::sin(static_cast<double>(3 * i + 7 * j + 1));
+    });
+    const Eigen::VectorXd b = Eigen::VectorXd::Ones(20000);
+    const iterum::fixed_point::LeastSquaresSum<double> sum(a, b);
+    iterum::fixed_point::VrHalpernOptions o{
+        .tolerance = 1e-14,
+        .algorithm = iterum::fixed_point::VrHalpernAlgorithm::InexactResolvent,
+        .lipschitz = sum.lipschitz(),
+        .inner_iterations_factor = 1e5};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::fixed_point::vr_halpern(sum, Eigen::VectorXd::Zero(20), o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
+  };
+  return f;
+}
+
+Facade extragradient_facade(iterum::fixed_point::ExtragradientVariant variant) {
+  Facade f;
+  f.function = "iterum::fixed_point::extragradient";
+  f.name = std::string(f.function) + " (" + std::string(to_string(variant)) + ")";
+  f.also = {"iterum::fixed_point::LeastSquaresSum"};
+  f.derived = {"options.lipschitz"};  // from the data
+  f.option_case_iterations = 2000;
+  f.args = least_squares_args();
+  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
+  f.fields = {{"options.certificate_every"},
+              {"options.certificate_step"},
+              {"options.step", false, {"options.lipschitz"}},
+              {"options.lipschitz", false, {"options.step"}},
+              {"options.snapshot_probability"},
+              {"options.alpha"}};
+  f.oracle_hook = true;
+  f.oracle_overshoot = 2 * 8;  // a step may start below the budget: two full evaluations
+  f.run = [variant](const Args& args, Control& c) {
+    const iterum::fixed_point::LeastSquaresSum<double> sum(args[0].value, args[1].value);
+    iterum::fixed_point::ExtragradientOptions o{
+        .tolerance = 1e-6, .variant = variant, .lipschitz = sum.full_lipschitz()};
+    if (variant == iterum::fixed_point::ExtragradientVariant::VarianceReduced)
+      o.lipschitz = sum.lipschitz();
+    iterum::robust::apply_control(o, c);
+    set_finite_sum_field(o, c);
+    return solve_least_squares(args, c, sum, o.tolerance, [&o](const auto& view, const auto& x0) {
+      return iterum::fixed_point::extragradient(view, x0, o);
+    });
+  };
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A 3 x 3 matrix game min_x max_y y^T A x by extragradient. For z = (x, y) in the product of
+// simplices with r in (F + N)(z), the duality gap is at most ||r|| diam = 2 ||r||: the
+// certificate here is gap / 2 (and infinity off the simplices), recomputed from z.
+
+Facade matrix_game_facade() {
+  Facade f;
+  f.function = "iterum::fixed_point::extragradient";
+  f.name = "iterum::fixed_point::extragradient on a MatrixGame";
+  f.also = {"iterum::fixed_point::MatrixGame"};
+  f.derived = {"options.lipschitz"};  // from the data
+  f.option_case_iterations = 2000;
+  Eigen::MatrixXd a(3, 3);
+  a << 0, 1, -1, -1, 0, 1, 1, -1, 0.5;
+  f.args = {{"A", a}, {"x0", Eigen::VectorXd::Constant(6, 1.0 / 3)}};
+  f.controls = {"tolerance", "max_iterations", "time_limit_seconds"};
+  f.run = [](const Args& args, Control& c) {
+    const iterum::fixed_point::MatrixGame<double> game(args[0].value);
+    iterum::fixed_point::ExtragradientOptions o{.tolerance = 1e-6, .lipschitz = game.lipschitz()};
+    iterum::robust::apply_control(o, c);
+    const Eigen::VectorXd z0 = args[1].value;
+    const auto r = iterum::fixed_point::extragradient(game, z0, o);
+    Outcome out;
+    out.status = r.status;
+    out.iterations = r.iterations;
+    out.tolerance = o.tolerance;
+    out.finite = iterum::robust::all_finite(r.x) &&
+                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    const Eigen::MatrixXd& m = args[0].value;
+    const Index n = m.cols(), rows = m.rows();
+    if (r.x.size() != n + rows) return out;
+    const Eigen::VectorXd x = r.x.head(n), y = r.x.tail(rows);
+    const double off = std::abs(x.sum() - 1) + std::abs(y.sum() - 1);
+    const bool feasible = off <= 1e-12 && x.minCoeff() >= 0 && y.minCoeff() >= 0;
+    const double gap = (m * x).maxCoeff() - (m.transpose() * y).minCoeff();
+    out.certificate = feasible ? gap / 2 : iterum::robust::inf;
+    out.slack = 1e-15 * m.cwiseAbs().maxCoeff();
+    return out;
+  };
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("robustness battery: halpern", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(halpern_facade());
+}
+TEST_CASE("robustness battery: vr_halpern", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(vr_halpern_facade());
+}
+TEST_CASE("robustness battery: extragradient", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(
+      extragradient_facade(iterum::fixed_point::ExtragradientVariant::Plain));
+  iterum::robust::check_battery(
+      extragradient_facade(iterum::fixed_point::ExtragradientVariant::VarianceReduced));
+}
+TEST_CASE("robustness battery: extragradient on a MatrixGame", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(matrix_game_facade());
+}
