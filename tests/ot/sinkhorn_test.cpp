@@ -98,8 +98,8 @@ TEST_CASE("an additive cost gives the product plan for any epsilon", "[ot][sinkh
   for (double epsilon : {10.0, 1.0, 0.01, 1e-4}) {
     // The status is judged by the plan of the returned potentials, whose entries carry the
     // rounding of f + g - C amplified by 1 / epsilon: 1e-14 is out of reach below epsilon = 1.
-    const auto r = iterum::ot::sinkhorn(a, b, c, epsilon,
-                                        {.tolerance = 1e-14 / std::min(epsilon, 1.0)});
+    const auto r =
+        iterum::ot::sinkhorn(a, b, c, epsilon, {.tolerance = 1e-14 / std::min(epsilon, 1.0)});
     INFO("epsilon " << epsilon);
     REQUIRE(r.ok());
     // exp amplifies the rounding of f + g - C by 1 / epsilon.

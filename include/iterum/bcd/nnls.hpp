@@ -43,7 +43,7 @@ BcdResult least_squares_facade(std::string_view function, const A& a, const Vect
       using Selection = decltype(selection);
       auto result = run_policies<Partition, Selection, GradientUpdate>(problem, separable, options,
                                                                        tau, clock, function);
-      return pack(result, problem, separable, eb - ea, 2 * eb, clock);
+      return pack(result, problem, separable, eb - ea, 2 * eb, options.tolerance, clock);
     });
   });
 }

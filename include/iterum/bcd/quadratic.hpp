@@ -63,12 +63,14 @@ template <class A>
       if (options.update == BcdUpdate::Gradient) {
         auto result = detail::run_policies<Partition, Selection, GradientUpdate>(
             problem, separable, options, tau, clock, function);
-        return detail::pack(result, problem, separable, eb - ea, 2 * eb - ea, clock);
+        return detail::pack(result, problem, separable, eb - ea, 2 * eb - ea, options.tolerance,
+                            clock);
       }
       try {
         auto result = detail::run_policies<Partition, Selection, MatrixUpdate>(
             problem, separable, options, tau, clock, function);
-        return detail::pack(result, problem, separable, eb - ea, 2 * eb - ea, clock);
+        return detail::pack(result, problem, separable, eb - ea, 2 * eb - ea, options.tolerance,
+                            clock);
       } catch (const invalid_argument&) {
         // The only input error left for init: a block A_bb without a Cholesky factor.
         check::fail(function, "A",

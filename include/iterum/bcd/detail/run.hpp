@@ -20,6 +20,7 @@
 #include "iterum/core/certified.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
+#include "iterum/core/status.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 
@@ -32,6 +33,15 @@ namespace iterum::bcd::detail {
   int e = 0;
   (void)std::frexp(largest, &e);
   return e;
+}
+
+/// m 2^e, exactly: in two factors when 2^e alone would overflow (e up to 1074 for a largest
+/// entry that is subnormal) — each product is then exact, as a power-of-two scaling is.
+template <class M>
+void scale_by_power_of_two(M& m, int e) {
+  const int half = e / 2;
+  m *= std::ldexp(1.0, half);
+  m *= std::ldexp(1.0, e - half);
 }
 
 /// The largest |entry| of a dense or sparse matrix or vector.
@@ -74,8 +84,8 @@ template <class A>
   check::all_finite(function, "b", d.b);
   d.ea = binary_exponent(largest_entry(d.a));
   d.eb = binary_exponent(largest_entry(d.b));
-  d.a *= std::ldexp(1.0, -d.ea);
-  d.b *= std::ldexp(1.0, -d.eb);
+  scale_by_power_of_two(d.a, -d.ea);
+  scale_by_power_of_two(d.b, -d.eb);
   return d;
 }
 
@@ -144,10 +154,13 @@ run_policies(const P& problem, const Separable& separable, const BcdOptions& opt
 }
 
 /// Fills the facade's result from a finished run: x = 2^x_shift (certified point), objective
-/// = 2^objective_shift F(point), support, work; stamps the summary last.
+/// = 2^objective_shift F(point), support, work; stamps the summary last. When x cannot carry
+/// the certified point (a solution beyond the double range, or so small that its entries lose
+/// digits as subnormals), the status is judged again by the certificate of what x does carry:
+/// `NumericalIssue` unless it still meets `tolerance` (x overflowing: always).
 template <class R, class P, class Separable>
 BcdResult pack(R& result, const P& problem, const Separable& separable, int x_shift,
-               int objective_shift, const Stopwatch& clock) {
+               int objective_shift, double tolerance, const Stopwatch& clock) {
   BcdResult out;
   const auto& s = result.state;
   const Vector<double>& point = s.certificate.point();
@@ -157,6 +170,19 @@ BcdResult pack(R& result, const P& problem, const Separable& separable, int x_sh
   out.support = 0;
   for (Index i = 0; i < point.size(); ++i) out.support += separable.in_support(i, point[i]) ? 1 : 0;
   out.x = point.unaryExpr([x_shift](double v) { return std::ldexp(v, x_shift); });
+  const Vector<double> carried =
+      out.x.unaryExpr([x_shift](double v) { return std::ldexp(v, -x_shift); });
+  if (carried != point) {
+    if (!out.x.allFinite()) {
+      result.status = Status::NumericalIssue;
+    } else {
+      auto certificate = s.certificate;  // its own bookkeeping, rebuilt at the carried point
+      result.residual = static_cast<double>(certificate.evaluate(problem, carried));
+      if (!(result.residual <= tolerance) && result.status == Status::Converged) {
+        result.status = Status::NumericalIssue;
+      }
+    }
+  }
   out.work = s.inner.work;
   out.certificates = s.certificate.calls();
   pack_summary(out, result, clock);
