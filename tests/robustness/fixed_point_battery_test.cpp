@@ -6,10 +6,12 @@
 #include <cmath>
 #include <string>
 
+#include "iterum/core/random.hpp"
 #include "iterum/fixed_point/callable_map.hpp"
 #include "iterum/fixed_point/extragradient.hpp"
 #include "iterum/fixed_point/halpern.hpp"
 #include "iterum/fixed_point/least_squares_sum.hpp"
+#include "iterum/fixed_point/lp_pdhg.hpp"
 #include "iterum/fixed_point/matrix_game.hpp"
 #include "iterum/fixed_point/vr_halpern.hpp"
 #include "robustness/battery.hpp"
@@ -324,8 +326,109 @@ Facade matrix_game_facade() {
   return f;
 }
 
+// ---------------------------------------------------------------------------------------------
+// halpern on LpPdhg (Halpern-PDHG for min c'x s.t. Ax = b, x >= 0) with the map's certificate:
+// PDLP's relative KKT error, recomputed here from the returned z = (x, y) at x+ = max(x, 0).
+// The nominal LP: x1 + x2 + x3 = 1, x1 - x2 = 0, c = (1, 2, 3): x* = (1/2, 1/2, 0).
+
+double lp_kkt_error(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, const Eigen::VectorXd& c,
+                    const Eigen::VectorXd& z) {
+  const Index n = a.cols();
+  const Eigen::VectorXd x = z.head(n).cwiseMax(0.0);
+  const Eigen::VectorXd y = z.tail(a.rows());
+  const double primal =
+      iterum::robust::safe_norm((a * x - b).eval()) / (1 + iterum::robust::safe_norm(b));
+  const double dual = iterum::robust::safe_norm((c - a.transpose() * y).cwiseMin(0.0).eval()) /
+                      (1 + iterum::robust::safe_norm(c));
+  const double cx = c.dot(x), by = b.dot(y);
+  const double gap = std::abs(cx - by) / (1 + std::abs(cx) + std::abs(by));
+  return std::max({primal, dual, gap});
+}
+
+Args lp_nominal_args() {
+  Eigen::MatrixXd a(2, 3);
+  a << 1, 1, 1, 1, -1, 0;
+  return {{"A", a}, {"b", Eigen::Vector2d(1, 0)}, {"c", Eigen::Vector3d(1, 2, 3)}};
+}
+
+Facade lp_pdhg_facade() {
+  Facade f;
+  f.function = "iterum::fixed_point::halpern";
+  f.name = "iterum::fixed_point::halpern on LpPdhg";
+  f.also = {"iterum::fixed_point::LpPdhg"};
+  f.args = lp_nominal_args();
+  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
+  f.fields = {{"step_fraction"}, {"primal_weight"}, {"options.certificate_every", true}};
+  f.oracle_overshoot = 0;
+  f.option_case_iterations = 20000;
+  f.run = [](const Args& args, Control& c) {
+    const Eigen::MatrixXd& a = args[0].value;
+    const Eigen::VectorXd b = args[1].value;
+    const Eigen::VectorXd cost = args[2].value;
+    iterum::fixed_point::LpPdhgParams params;
+    if (c.field == "step_fraction") params.step_fraction = c.value;
+    if (c.field == "primal_weight") params.primal_weight = c.value;
+    const iterum::fixed_point::LpPdhg<double> t(a, b, cost, params);
+    iterum::fixed_point::HalpernOptions o{
+        .tolerance = 1e-8,
+        .max_iterations = 100000,
+        .restart = iterum::fixed_point::HalpernRestart::Adaptive,
+        .reflect = true,
+        .certificate = iterum::fixed_point::HalpernCertificate::Map};
+    iterum::robust::apply_control(o, c);
+    if (c.field == "options.certificate_every")
+      o.certificate_every = static_cast<Index>(iterum::robust::as_count(c.value));
+    const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()), o);
+    Outcome out;
+    out.status = r.status;
+    out.iterations = r.iterations;
+    out.oracle_calls = r.counters.oracle_calls;
+    out.tolerance = o.tolerance;
+    out.finite = iterum::robust::all_finite(r.x) &&
+                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    out.certificate = lp_kkt_error(a, b, cost, r.x);
+    out.slack = 1e-14;
+    const Args nominal = lp_nominal_args();
+    bool is_nominal = !c.tolerance;
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      is_nominal = is_nominal && args[k].value.rows() == nominal[k].value.rows() &&
+                   args[k].value.cols() == nominal[k].value.cols() &&
+                   args[k].value == nominal[k].value;
+    }
+    if (is_nominal) {
+      out.truth_error = (r.x.head(3).cwiseMax(0.0) - Eigen::Vector3d(0.5, 0.5, 0)).norm();
+      out.truth_tolerance = 1e-6;
+    }
+    return out;
+  };
+  // A random feasible 200 x 400 LP to a tolerance it cannot reach within the time limit.
+  f.run_slow = [](Control& c) {
+    auto engine = iterum::make_engine(17);
+    const Index m = 200, n = 400;
+    Eigen::MatrixXd a(m, n);
+    for (Index k = 0; k < a.size(); ++k) a.data()[k] = iterum::random::uniform01(engine);
+    Eigen::VectorXd x_feasible(n);
+    for (Index j = 0; j < n; ++j) x_feasible[j] = iterum::random::uniform01(engine);
+    const Eigen::VectorXd b = a * x_feasible;
+    const Eigen::VectorXd cost = iterum::random::normal_vector(engine, n).cwiseAbs();
+    const iterum::fixed_point::LpPdhg<double> t(a, b, cost);
+    iterum::fixed_point::HalpernOptions o{
+        .tolerance = 1e-15,
+        .restart = iterum::fixed_point::HalpernRestart::Adaptive,
+        .reflect = true,
+        .certificate = iterum::fixed_point::HalpernCertificate::Map};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()), o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
+  };
+  return f;
+}
+
 }  // namespace
 
+TEST_CASE("robustness battery: halpern on LpPdhg", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(lp_pdhg_facade());
+}
 TEST_CASE("robustness battery: halpern", "[robustness][fixed_point]") {
   iterum::robust::check_battery(halpern_facade());
 }

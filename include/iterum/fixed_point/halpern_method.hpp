@@ -357,7 +357,7 @@ class HalpernMethod {
       check::size("iterum::fixed_point::HalpernMethod", "T", s.tx.size(), s.x.size(),
                   "must write tx with as many entries as x");
     }
-    s.residual_norm = static_cast<double>((s.x - s.tx).norm());
+    s.residual_norm = static_cast<double>((s.x - s.tx).stableNorm());
     if constexpr (CertifiedFixedPointMap<T>) {
       if (params_.certificate == HalpernCertificate::Map &&
           s.iterations % params_.certificate_every == 0) {

@@ -8,6 +8,7 @@
 #include <Eigen/SVD>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -90,8 +91,8 @@ class LpPdhg {
     const auto w = static_cast<Scalar>(params.primal_weight);
     tau_ = s / w;  // w = 1: exactly s, the steps of the unweighted map
     sigma_ = s * w;
-    b_norm_ = b_.norm();
-    c_norm_ = c_.norm();
+    b_norm_ = b_.stableNorm();  // no overflow for data near 1e200 (squares would)
+    c_norm_ = c_.stableNorm();
     x_.resize(a_.cols());
     w_.resize(a_.cols());
     r_.resize(a_.rows());
@@ -103,7 +104,13 @@ class LpPdhg {
     double dual = 0.0;    ///< ||min(0, c - A^T y)|| / (1 + ||c||)
     double gap = 0.0;     ///< |c^T x+ - b^T y| / (1 + |c^T x+| + |b^T y|)
     /// max(primal, dual, gap): PDLP's relative optimality test passes at eps iff error <= eps.
-    [[nodiscard]] double error() const noexcept { return std::max({primal, dual, gap}); }
+    /// A NaN part makes the error NaN (never a smaller one: std::max would drop it).
+    [[nodiscard]] double error() const noexcept {
+      if (std::isnan(primal) || std::isnan(dual) || std::isnan(gap)) {
+        return std::numeric_limits<double>::quiet_NaN();
+      }
+      return std::max({primal, dual, gap});
+    }
   };
   [[nodiscard]] Index dim() const noexcept { return a_.cols() + a_.rows(); }
   [[nodiscard]] Index primal_size() const noexcept { return a_.cols(); }
@@ -140,10 +147,14 @@ class LpPdhg {
     const auto primal_objective = static_cast<double>(c_.dot(x_));
     const auto dual_objective = static_cast<double>(b_.dot(z.tail(m)));
     Kkt out;
-    out.primal = static_cast<double>(r_.norm()) / (1.0 + static_cast<double>(b_norm_));
-    out.dual = static_cast<double>(w_.norm()) / (1.0 + static_cast<double>(c_norm_));
-    out.gap = std::abs(primal_objective - dual_objective) /
-              (1.0 + std::abs(primal_objective) + std::abs(dual_objective));
+    out.primal = static_cast<double>(r_.stableNorm()) / (1.0 + static_cast<double>(b_norm_));
+    out.dual = static_cast<double>(w_.stableNorm()) / (1.0 + static_cast<double>(c_norm_));
+    // |p - d| / (1 + |p| + |d|) lies in [0, 1]; an objective that overflowed (data near 1e200
+    // and a dual far off) gives inf / inf: the gap is then 1, its largest value.
+    out.gap = std::isfinite(primal_objective) && std::isfinite(dual_objective)
+                  ? std::abs(primal_objective - dual_objective) /
+                        (1.0 + std::abs(primal_objective) + std::abs(dual_objective))
+                  : 1.0;
     return out;
   }
 
