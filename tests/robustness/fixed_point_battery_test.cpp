@@ -341,7 +341,10 @@ double lp_kkt_error(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, const Ei
   const double dual = iterum::robust::safe_norm((c - a.transpose() * y).cwiseMin(0.0).eval()) /
                       (1 + iterum::robust::safe_norm(c));
   const double cx = c.dot(x), by = b.dot(y);
-  const double gap = std::abs(cx - by) / (1 + std::abs(cx) + std::abs(by));
+  const double gap = std::isfinite(cx) && std::isfinite(by)
+                         ? std::abs(cx - by) / (1 + std::abs(cx) + std::abs(by))
+                         : 1.0;  // an objective that overflowed: the gap is far from 0
+  if (std::isnan(primal) || std::isnan(dual) || std::isnan(gap)) return iterum::robust::nan;
   return std::max({primal, dual, gap});
 }
 
