@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "iterum/core/random.hpp"
 #include "iterum/fixed_point/callable_map.hpp"
@@ -202,9 +203,11 @@ void set_finite_sum_field(Options& o, const Control& c) {
   }
 }
 
-Facade vr_halpern_facade() {
+/// What the finite-sum facades share: the least-squares sum, its controls, and the step and
+/// certificate fields every one of them has (the adapter appends its own).
+Facade finite_sum_facade_base(std::string function) {
   Facade f;
-  f.function = "iterum::fixed_point::vr_halpern";
+  f.function = std::move(function);
   f.also = {"iterum::fixed_point::LeastSquaresSum"};
   f.derived = {"options.lipschitz"};  // from the data
   f.option_case_iterations = 2000;
@@ -213,14 +216,19 @@ Facade vr_halpern_facade() {
   f.fields = {{"options.certificate_every"},
               {"options.certificate_step"},
               {"options.step", false, {"options.lipschitz"}},
-              {"options.lipschitz", false, {"options.step"}},
-              {"options.batch", true},
-              {"options.full_probability"},
-              {"options.restart_decay"},
-              {"options.inner_iterations_factor"},
-              {"options.snapshot_probability"},
-              {"options.inner_step"},
-              {"options.inner_step_scale"}};
+              {"options.lipschitz", false, {"options.step"}}};
+  return f;
+}
+
+Facade vr_halpern_facade() {
+  Facade f = finite_sum_facade_base("iterum::fixed_point::vr_halpern");
+  f.fields.insert(f.fields.end(), {{"options.batch", true},
+                                   {"options.full_probability"},
+                                   {"options.restart_decay"},
+                                   {"options.inner_iterations_factor"},
+                                   {"options.snapshot_probability"},
+                                   {"options.inner_step"},
+                                   {"options.inner_step_scale"}});
   f.oracle_hook = true;
   f.run = [](const Args& args, Control& c) {
     const iterum::fixed_point::LeastSquaresSum<double> sum(args[0].value, args[1].value);
@@ -254,20 +262,9 @@ Facade vr_halpern_facade() {
 }
 
 Facade extragradient_facade(iterum::fixed_point::ExtragradientVariant variant) {
-  Facade f;
-  f.function = "iterum::fixed_point::extragradient";
+  Facade f = finite_sum_facade_base("iterum::fixed_point::extragradient");
   f.name = std::string(f.function) + " (" + std::string(to_string(variant)) + ")";
-  f.also = {"iterum::fixed_point::LeastSquaresSum"};
-  f.derived = {"options.lipschitz"};  // from the data
-  f.option_case_iterations = 2000;
-  f.args = least_squares_args();
-  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
-  f.fields = {{"options.certificate_every"},
-              {"options.certificate_step"},
-              {"options.step", false, {"options.lipschitz"}},
-              {"options.lipschitz", false, {"options.step"}},
-              {"options.snapshot_probability"},
-              {"options.alpha"}};
+  f.fields.insert(f.fields.end(), {{"options.snapshot_probability"}, {"options.alpha"}});
   f.oracle_hook = true;
   f.oracle_overshoot = 2 * 8;  // a step may start below the budget: two full evaluations
   f.run = [variant](const Args& args, Control& c) {
