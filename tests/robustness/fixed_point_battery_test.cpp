@@ -28,6 +28,20 @@ using iterum::robust::Control;
 using iterum::robust::Facade;
 using iterum::robust::Outcome;
 
+/// What every halpern adapter reports before its certificate: status, counts, and whether x
+/// (and the residual, unless NumericalIssue) is finite.
+template <class R>
+Outcome halpern_outcome(const R& r, double tolerance) {
+  Outcome out;
+  out.status = r.status;
+  out.iterations = r.iterations;
+  out.oracle_calls = r.counters.oracle_calls;
+  out.tolerance = tolerance;
+  out.finite = iterum::robust::all_finite(r.x) &&
+               (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // halpern: T x = M x + c with M = 0.9 times a rotation (a contraction); x* = (I - M)^{-1} c.
 // M and c are the map's data: the facade never sees them, so it can only report what T does.
@@ -81,13 +95,7 @@ Facade halpern_facade() {
     if (c.field.rfind("options.restart", 0) == 0)
       o.restart = iterum::fixed_point::HalpernRestart::Cupdlpx;
     const auto r = iterum::fixed_point::halpern(t, args[0].value, o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.oracle_calls = r.counters.oracle_calls;
-    out.tolerance = o.tolerance;
-    out.finite = iterum::robust::all_finite(r.x) &&
-                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    Outcome out = halpern_outcome(r, o.tolerance);
     out.certificate = iterum::robust::safe_norm((r.x - (m * r.x + shift)).eval());
     const Eigen::VectorXd truth =
         (Eigen::MatrixXd::Identity(3, 3) - m).colPivHouseholderQr().solve(shift);
@@ -386,13 +394,7 @@ Facade lp_pdhg_facade() {
     if (c.field == "options.certificate_every")
       o.certificate_every = static_cast<Index>(iterum::robust::as_count(c.value));
     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()), o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.oracle_calls = r.counters.oracle_calls;
-    out.tolerance = o.tolerance;
-    out.finite = iterum::robust::all_finite(r.x) &&
-                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    Outcome out = halpern_outcome(r, o.tolerance);
     out.certificate = lp_kkt_error(a, b, cost, r.x);
     out.slack = 1e-14;
     const Args nominal = lp_nominal_args();
@@ -437,16 +439,7 @@ Facade lp_pdhg_facade() {
 // recomputed here with T built independently (a dense LDLT and a hand-written soft threshold);
 // the truth is the lasso solution by 20000 ISTA steps.
 
-Args dr_lasso_args() {
-  Eigen::MatrixXd a(6, 4);
-  a << 1, 0.2, 0, 0.1, 0.3, 1, 0.2, 0, 0, 0.4, 1, 0.3, 0.1, 0, 0.2, 1, 0.5, 0.1, 0, 0.2, 0, 0.3,
-      0.6, 0.1;
-  Eigen::VectorXd b(6);
-  b << 1, -2, 0.5, 3, -1, 0.25;
-  Args args{{"A", a}, {"b", b}};
-  args[0].free_columns = true;
-  return args;
-}
+Args dr_lasso_args() { return iterum::robust::least_squares_6x4(); }
 
 constexpr double dr_gamma = 1.0;
 constexpr double dr_lambda = 0.3;
@@ -486,13 +479,7 @@ Facade dr_lasso_facade() {
                                           .reflect = true};
     iterum::robust::apply_control(o, c);
     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(n), o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.oracle_calls = r.counters.oracle_calls;
-    out.tolerance = o.tolerance;
-    out.finite = iterum::robust::all_finite(r.x) &&
-                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    Outcome out = halpern_outcome(r, o.tolerance);
     Eigen::VectorXd x;
     const Eigen::VectorXd tz = dr_map(a, b, r.x, x);
     out.certificate = iterum::robust::safe_norm((r.x - tz).eval());
