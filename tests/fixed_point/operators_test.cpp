@@ -383,3 +383,16 @@ TEST_CASE("prox::Box rejects bounds of the wrong size", "[fixed_point][operators
   good(Eigen::VectorXd::Constant(3, 2.0), out);
   REQUIRE(out == Eigen::VectorXd::Ones(3));
 }
+
+TEST_CASE("prox::LeastSquares names itself when I + gamma A^T A overflows", "[prox][errors]") {
+  const Eigen::MatrixXd a = Eigen::MatrixXd::Identity(3, 2) * 1e200;
+  const Eigen::VectorXd b = Eigen::VectorXd::Ones(3);
+  REQUIRE(invalid_argument_message([&] { (void)iterum::prox::LeastSquares<double>(a, b, 1.0); }) ==
+          "iterum::prox::LeastSquares: argument 'A' must keep I + gamma A^T A finite, but its "
+          "entries overflow (scale A or gamma down)");
+  // At 1e150 the products stay finite and the prox is computed.
+  const iterum::prox::LeastSquares<double> fine(a * 1e-50, b, 1.0);
+  Eigen::VectorXd out(2);
+  fine(Eigen::VectorXd::Zero(2), out);
+  REQUIRE(out.allFinite());
+}

@@ -464,6 +464,19 @@ inline void check_battery(const Facade& f) {
   CHECK(count > 0);
 }
 
+/// A small, well-conditioned 6 x 4 least-squares problem (A, b) several adapters share; A's
+/// column count is free (no x0 fixes it).
+inline Args least_squares_6x4() {
+  Eigen::MatrixXd a(6, 4);
+  a << 1, 0.2, 0, 0.1, 0.3, 1, 0.2, 0, 0, 0.4, 1, 0.3, 0.1, 0, 0.2, 1, 0.5, 0.1, 0, 0.2, 0, 0.3,
+      0.6, 0.1;
+  Eigen::VectorXd b(6);
+  b << 1, -2, 0.5, 3, -1, 0.25;
+  Args args{{"A", a}, {"b", b}};
+  args[0].free_columns = true;
+  return args;
+}
+
 /// ||v|| without overflow or underflow (the certificates recompute residuals at 1e+-300).
 template <class V>
 [[nodiscard]] double safe_norm(const V& v) {

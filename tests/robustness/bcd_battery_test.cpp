@@ -93,16 +93,7 @@ Args bcd_quadratic_args() {
   b << 1, 2, 3, 4;
   return {{"A", a}, {"b", b}};
 }
-Args bcd_least_squares_args() {
-  Eigen::MatrixXd a(6, 4);
-  a << 1, 0.2, 0, 0.1, 0.3, 1, 0.2, 0, 0, 0.4, 1, 0.3, 0.1, 0, 0.2, 1, 0.5, 0.1, 0, 0.2, 0, 0.3,
-      0.6, 0.1;
-  Eigen::VectorXd b(6);
-  b << 1, -2, 0.5, 3, -1, 0.25;
-  Args args{{"A", a}, {"b", b}};
-  args[0].free_columns = true;  // n is A's: a column more or less is another problem
-  return args;
-}
+Args bcd_least_squares_args() { return iterum::robust::least_squares_6x4(); }
 
 /// The fields every facade's options share, set by name.
 void bcd_set_field(iterum::bcd::BcdOptions& o, const Control& c) {

@@ -9,12 +9,15 @@
 
 #include "iterum/core/random.hpp"
 #include "iterum/fixed_point/callable_map.hpp"
+#include "iterum/fixed_point/douglas_rachford.hpp"
 #include "iterum/fixed_point/extragradient.hpp"
 #include "iterum/fixed_point/halpern.hpp"
 #include "iterum/fixed_point/least_squares_sum.hpp"
 #include "iterum/fixed_point/lp_pdhg.hpp"
 #include "iterum/fixed_point/matrix_game.hpp"
 #include "iterum/fixed_point/vr_halpern.hpp"
+#include "iterum/prox/least_squares.hpp"
+#include "iterum/prox/soft_threshold.hpp"
 #include "robustness/battery.hpp"
 #include "support/catch_compat.hpp"
 
@@ -25,6 +28,20 @@ using iterum::robust::Args;
 using iterum::robust::Control;
 using iterum::robust::Facade;
 using iterum::robust::Outcome;
+
+/// What every halpern adapter reports before its certificate: status, counts, and whether x
+/// (and the residual, unless NumericalIssue) is finite.
+template <class R>
+Outcome halpern_outcome(const R& r, double tolerance) {
+  Outcome out;
+  out.status = r.status;
+  out.iterations = r.iterations;
+  out.oracle_calls = r.counters.oracle_calls;
+  out.tolerance = tolerance;
+  out.finite = iterum::robust::all_finite(r.x) &&
+               (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // halpern: T x = M x + c with M = 0.9 times a rotation (a contraction); x* = (I - M)^{-1} c.
@@ -79,13 +96,7 @@ Facade halpern_facade() {
     if (c.field.rfind("options.restart", 0) == 0)
       o.restart = iterum::fixed_point::HalpernRestart::Cupdlpx;
     const auto r = iterum::fixed_point::halpern(t, args[0].value, o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.oracle_calls = r.counters.oracle_calls;
-    out.tolerance = o.tolerance;
-    out.finite = iterum::robust::all_finite(r.x) &&
-                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    Outcome out = halpern_outcome(r, o.tolerance);
     out.certificate = iterum::robust::safe_norm((r.x - (m * r.x + shift)).eval());
     const Eigen::VectorXd truth =
         (Eigen::MatrixXd::Identity(3, 3) - m).colPivHouseholderQr().solve(shift);
@@ -380,13 +391,7 @@ Facade lp_pdhg_facade() {
     if (c.field == "options.certificate_every")
       o.certificate_every = static_cast<Index>(iterum::robust::as_count(c.value));
     const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(t.dim()), o);
-    Outcome out;
-    out.status = r.status;
-    out.iterations = r.iterations;
-    out.oracle_calls = r.counters.oracle_calls;
-    out.tolerance = o.tolerance;
-    out.finite = iterum::robust::all_finite(r.x) &&
-                 (std::isfinite(r.residual) || r.status == iterum::Status::NumericalIssue);
+    Outcome out = halpern_outcome(r, o.tolerance);
     out.certificate = lp_kkt_error(a, b, cost, r.x);
     out.slack = 1e-14;
     const Args nominal = lp_nominal_args();
@@ -425,8 +430,81 @@ Facade lp_pdhg_facade() {
   return f;
 }
 
+// ---------------------------------------------------------------------------------------------
+// halpern on DouglasRachford for the lasso min 1/2 ||A x - b||^2 + lambda ||x||_1, with
+// prox::LeastSquares (f) and prox::SoftThreshold (g): the fixed-point residual ||z - T z|| is
+// recomputed here with T built independently (a dense LDLT and a hand-written soft threshold);
+// the truth is the lasso solution by 20000 ISTA steps.
+
+Args dr_lasso_args() { return iterum::robust::least_squares_6x4(); }
+
+constexpr double dr_gamma = 1.0;
+constexpr double dr_lambda = 0.3;
+
+/// T z of Douglas-Rachford and its shadow x = prox_{gamma f}(z), computed without iterum.
+Eigen::VectorXd dr_map(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, const Eigen::VectorXd& z,
+                       Eigen::VectorXd& x) {
+  Eigen::MatrixXd m = dr_gamma * a.transpose() * a;
+  m.diagonal().array() += 1.0;
+  x = m.ldlt().solve(z + dr_gamma * a.transpose() * b);
+  const Eigen::VectorXd y = 2 * x - z;
+  const double t = dr_gamma * dr_lambda;
+  const Eigen::VectorXd g =
+      y.unaryExpr([t](double v) { return v > t ? v - t : (v < -t ? v + t : 0.0); });
+  return g + z - x;
+}
+
+Facade dr_lasso_facade() {
+  Facade f;
+  f.function = "iterum::fixed_point::halpern";
+  f.name = "iterum::fixed_point::halpern on DouglasRachford (prox::LeastSquares, SoftThreshold)";
+  f.also = {"iterum::prox::LeastSquares", "iterum::fixed_point::DouglasRachford"};
+  f.args = dr_lasso_args();
+  f.controls = {"tolerance", "max_iterations", "max_oracle_calls", "time_limit_seconds"};
+  f.oracle_overshoot = 0;
+  f.option_case_iterations = 20000;
+  f.run = [](const Args& args, Control& c) {
+    const Eigen::MatrixXd& a = args[0].value;
+    const Eigen::VectorXd b = args[1].value;
+    const Index n = a.cols();
+    const auto t = iterum::fixed_point::douglas_rachford<double>(
+        n, iterum::prox::LeastSquares<double>(a, b, dr_gamma),
+        iterum::prox::SoftThreshold<double>{dr_gamma * dr_lambda});
+    iterum::fixed_point::HalpernOptions o{.tolerance = 1e-10,
+                                          .max_iterations = 100000,
+                                          .restart = iterum::fixed_point::HalpernRestart::Adaptive,
+                                          .reflect = true};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::fixed_point::halpern(t, Eigen::VectorXd::Zero(n), o);
+    Outcome out = halpern_outcome(r, o.tolerance);
+    Eigen::VectorXd x;
+    const Eigen::VectorXd tz = dr_map(a, b, r.x, x);
+    out.certificate = iterum::robust::safe_norm((r.x - tz).eval());
+    out.slack = 1e-14 * (1 + iterum::robust::safe_norm(r.x));
+    const Args nominal = dr_lasso_args();
+    if (!c.tolerance && a == nominal[0].value && b == nominal[1].value) {
+      // ISTA with step 1/L, L = ||A||_2^2.
+      const double lipschitz =
+          a.jacobiSvd().singularValues()[0] * a.jacobiSvd().singularValues()[0];
+      Eigen::VectorXd w = Eigen::VectorXd::Zero(n);
+      for (int k = 0; k < 20000; ++k) {
+        const Eigen::VectorXd v = w - a.transpose() * (a * w - b) / lipschitz;
+        const double th = dr_lambda / lipschitz;
+        w = v.unaryExpr([th](double e) { return e > th ? e - th : (e < -th ? e + th : 0.0); });
+      }
+      out.truth_error = (x - w).norm();
+      out.truth_tolerance = 1e-8;
+    }
+    return out;
+  };
+  return f;
+}
+
 }  // namespace
 
+TEST_CASE("robustness battery: halpern on DouglasRachford (lasso)", "[robustness][fixed_point]") {
+  iterum::robust::check_battery(dr_lasso_facade());
+}
 TEST_CASE("robustness battery: halpern on LpPdhg", "[robustness][fixed_point]") {
   iterum::robust::check_battery(lp_pdhg_facade());
 }

@@ -48,6 +48,11 @@ class LeastSquares {
     check::finite(function, "gamma", static_cast<double>(gamma));
     Matrix<Scalar> m = gamma * (a.transpose() * a);
     m.diagonal().array() += Scalar(1);
+    // Entries near 1e200 (or a huge gamma) overflow here: say so in this function's terms
+    // rather than let the factorization name its own argument.
+    check::that(m.allFinite(), function, "A",
+                "must keep I + gamma A^T A finite, but its entries overflow (scale A or gamma "
+                "down)");
     // Held on the heap: the solver refers to the matrix, which must not move.
     impl_ = std::make_shared<Impl>(std::move(m), std::move(solver));
     impl_->shift = gamma * (a.transpose() * b);
