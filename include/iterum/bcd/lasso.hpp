@@ -84,14 +84,7 @@ template <class X>
 void check_regression_data(std::string_view function, const X& x, const Vector<double>& y) {
   check::not_empty(function, "X", x.rows() * x.cols());
   check::size(function, "y", y.size(), x.rows(), "must have as many entries as X has rows");
-  if constexpr (std::is_base_of_v<Eigen::SparseMatrixBase<X>, X>) {
-    const Eigen::SparseMatrix<double> c(x);
-    check::all_finite(function, "X",
-                      Vector<double>(Eigen::Map<const Vector<double>>(
-                          c.valuePtr(), static_cast<Index>(c.nonZeros()))));
-  } else {
-    check::all_finite(function, "X", x);
-  }
+  check::all_finite(function, "X", x);
   check::all_finite(function, "y", y);
 }
 
@@ -103,6 +96,11 @@ template <class M>
     m = std::max(m, std::abs(problem.dot(j, problem.y(), 0.0)));
   return m;
 }
+
+template <class M>
+LassoResult elastic_net_run(std::string_view function, const ElasticNetProblem<M>& problem, int ea,
+                            int eb, const LassoOptions& options,
+                            const std::optional<Vector<double>>& x0, const Stopwatch& clock);
 
 /// The solve shared by `lasso` and `elastic_net`.
 template <class X>
@@ -117,19 +115,44 @@ LassoResult elastic_net_solve(std::string_view function, const X& x, const Vecto
     check::all_finite(function, "x0", *x0);
   }
   using M = lasso_matrix_t<X>;
-  M xs(x);
-  Vector<double> ys = y;
-  // Powers of two bring the largest entries into [1/2, 1) (exact away from subnormals): with
-  // X = 2^ea X' and y = 2^eb y', w = 2^(eb - ea) w', and the weights scale as below.
-  const int ea = binary_exponent(largest_entry(xs));
-  const int eb = binary_exponent(largest_entry(ys));
-  scale_by_power_of_two(xs, -ea);
-  scale_by_power_of_two(ys, -eb);
+  // Powers of two bring the largest entries into [1/2, 1) when they lie far from 1 (exact away
+  // from subnormals): with X = 2^ea X' and y = 2^eb y', w = 2^(eb - ea) w', and the weights
+  // scale as below. Data of ordinary magnitude are used as they are (no copy of X unless
+  // centering a dense X or converting it).
+  constexpr int safe = 300;  // |exponent| up to which squares and products stay in range
+  const int ea0 = binary_exponent(largest_entry(x));
+  const int eb0 = binary_exponent(largest_entry(y));
+  const bool scale = std::abs(ea0) > safe || std::abs(eb0) > safe;
+  const int ea = scale ? ea0 : 0;
+  const int eb = scale ? eb0 : 0;
   const double n = static_cast<double>(x.rows());
   const double alpha = std::ldexp(n * lambda * l1_ratio, -ea - eb);
   const double mu = std::ldexp(n * lambda * (1.0 - l1_ratio), -2 * ea);
-  const ElasticNetProblem<M> problem(xs, ys, alpha, mu, options.fit_intercept);
+  const bool center = options.fit_intercept;
+  if (scale) {
+    M xs(x);
+    Vector<double> ys = y;
+    scale_by_power_of_two(xs, -ea);
+    scale_by_power_of_two(ys, -eb);
+    const ElasticNetProblem<M> problem(std::move(xs), std::move(ys), alpha, mu, center);
+    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
+  }
+  if constexpr (std::is_same_v<X, M>) {
+    const ElasticNetProblem<M> problem(x, y, alpha, mu, center);  // a view of x
+    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
+  } else {
+    const ElasticNetProblem<M> problem(M(x), y, alpha, mu, center);
+    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
+  }
+}
 
+/// Runs `WorkingSetCd` on the prepared problem and packs the result in the caller's units.
+template <class M>
+LassoResult elastic_net_run(std::string_view function, const ElasticNetProblem<M>& problem, int ea,
+                            int eb, const LassoOptions& options,
+                            const std::optional<Vector<double>>& x0, const Stopwatch& clock) {
+  const double n = static_cast<double>(problem.rows());
+  const double alpha = problem.alpha(), mu = problem.mu();
   const WorkingSetCd method({.working_set_start = options.working_set_start,
                              .check_every = options.check_every,
                              .inner_ratio = 0.3,
@@ -176,7 +199,8 @@ template <class X>
   constexpr std::string_view function = "iterum::bcd::lambda_max";
   detail::check_regression_data(function, x, y);
   check::in_range(function, "l1_ratio", l1_ratio, 0.0, 1.0, check::Bound::Open);
-  const ElasticNetProblem<detail::lasso_matrix_t<X>> problem(x, y, 0.0, 0.0, fit_intercept);
+  const ElasticNetProblem<detail::lasso_matrix_t<X>> problem(detail::lasso_matrix_t<X>(x), y, 0.0,
+                                                             0.0, fit_intercept);
   return detail::largest_correlation(problem) / (static_cast<double>(x.rows()) * l1_ratio);
 }
 
