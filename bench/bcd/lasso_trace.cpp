@@ -10,11 +10,12 @@
 // Usage:
 //   lasso_trace --write DIR            writes DIR/<case>_X.npy (dense) or _data/_indices/
 //                                      _indptr.npy (sparse CSC) and DIR/<case>_y.npy
-//   lasso_trace [--case NAME] [--tolerance T ...] [--rounds R]
+//   lasso_trace [--case NAME] [--tolerance T ...] [--rounds R] [--path]
 //                                      solves, prints one JSON line per solve:
 //                                      case, tolerance, seconds, iterations (epochs over the
 //                                      working set), full passes, relative gap, objective,
-//                                      support, status
+//                                      support, status; with --path, the path of 100
+//                                      lambdas from lambda_max down to the case's lambda
 // bench/peers/sklearn_lasso.py runs scikit-learn on the written arrays and this program in
 // alternation (interleaved rounds) and prints the ratios.
 
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include <iterum/bcd/lasso.hpp>
+#include <iterum/bcd/lasso_path.hpp>
 #include <iterum/core/random.hpp>
 #include <iterum/io/npy.hpp>
 
@@ -35,6 +37,7 @@ namespace {
 using Sparse = Eigen::SparseMatrix<double>;
 
 iterum::bcd::LassoOptions g_options;  // --check-every, --working-set-start
+bool g_path = false;                  // --path: 100 lambdas from lambda_max down to lambda
 
 struct DenseCase {
   Eigen::MatrixXd x;
@@ -120,6 +123,27 @@ void solve(const char* name, const X& x, const Eigen::VectorXd& y, double lambda
   std::fflush(stdout);
 }
 
+template <class X>
+void path(const char* name, const X& x, const Eigen::VectorXd& y, double lambda, double tolerance) {
+  iterum::bcd::PathOptions o;
+  o.tolerance = tolerance;
+  o.fit_intercept = false;
+  o.n_lambdas = 100;
+  o.lambda_min_ratio = lambda / iterum::bcd::lambda_max(x, y, false);
+  const std::clock_t cpu = std::clock();
+  const auto r = iterum::bcd::lasso_path(x, y, o);
+  const double cpu_seconds = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
+  std::printf(
+      "{\"case\": \"%s\", \"path\": 100, \"tolerance\": %.3g, \"seconds\": %.6f, "
+      "\"cpu_seconds\": %.6f, \"iterations\": %ld, \"full_passes\": %ld, "
+      "\"relative_gap\": %.6g, \"support\": %ld, \"lambda_min_ratio\": %.17g, "
+      "\"status\": \"%s\"}\n",
+      name, tolerance, r.seconds, cpu_seconds, static_cast<long>(r.iterations),
+      static_cast<long>(r.full_passes), r.residual, static_cast<long>(r.supports.back()),
+      o.lambda_min_ratio, std::string(iterum::to_string(r.status)).c_str());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,6 +162,8 @@ int main(int argc, char** argv) {
       g_options.check_every = std::atol(argv[++i]);
     } else if (a == "--working-set-start" && i + 1 < argc) {
       g_options.working_set_start = std::atol(argv[++i]);
+    } else if (a == "--path") {
+      g_path = true;
     } else if (a == "--rounds" && i + 1 < argc) {
       rounds = std::atoi(argv[++i]);
     } else {
@@ -161,7 +187,13 @@ int main(int argc, char** argv) {
         continue;
       }
       for (int k = 0; k < rounds; ++k)
-        for (double t : tolerances) solve(name, c.x, c.y, c.lambda, t);
+        for (double t : tolerances) {
+          if (g_path) {
+            path(name, c.x, c.y, c.lambda, t);
+          } else {
+            solve(name, c.x, c.y, c.lambda, t);
+          }
+        }
     }
   }
   if (all || only == "sparse") {
@@ -182,7 +214,13 @@ int main(int argc, char** argv) {
       iterum::io::write_npy(d / "sparse_shape.npy", shape);
     } else {
       for (int k = 0; k < rounds; ++k)
-        for (double t : tolerances) solve("sparse", c.x, c.y, c.lambda, t);
+        for (double t : tolerances) {
+          if (g_path) {
+            path("sparse", c.x, c.y, c.lambda, t);
+          } else {
+            solve("sparse", c.x, c.y, c.lambda, t);
+          }
+        }
     }
   }
   return 0;

@@ -9,6 +9,7 @@
 
 #include "bcd/fixtures/sklearn_lasso.hpp"
 #include "iterum/bcd/lasso.hpp"
+#include "iterum/bcd/lasso_path.hpp"
 #include "iterum/bcd/working_set_cd.hpp"
 #include "support/catch_compat.hpp"
 #include "support/splitmix.hpp"
@@ -269,4 +270,60 @@ TEST_CASE("lasso and elastic_net reject bad input, naming it", "[bcd][lasso]") {
             "0"));
   CHECK(has(invalid_argument_message([&] { (void)iterum::bcd::lambda_max(x, y, true, 0.0); }),
             "iterum::bcd::lambda_max", "l1_ratio"));
+}
+
+TEST_CASE("lasso_path: every lambda's solution is the lasso's, certified", "[bcd][lasso]") {
+  for (int which : {0, 3, 6}) {  // dense lasso, dense enet, sparse enet without intercept
+    const auto& c = sklearn_lasso::cases()[static_cast<std::size_t>(which)];
+    INFO(c.name);
+    const LassoData d = lasso_data(c);
+    const Eigen::SparseMatrix<double> xs = d.x.sparseView();
+    iterum::bcd::PathOptions o;
+    o.tolerance = 1e-12;
+    o.n_lambdas = 12;
+    o.lambda_min_ratio = 0.05;
+    o.l1_ratio = c.l1_ratio;
+    o.fit_intercept = c.fit_intercept;
+    const auto path =
+        c.density < 1 ? iterum::bcd::lasso_path(xs, d.y, o) : iterum::bcd::lasso_path(d.x, d.y, o);
+    REQUIRE(path.status == Status::Converged);
+    REQUIRE(path.lambdas.size() == 12);
+    CHECK(path.supports.front() == 0);  // lambda_max
+    CHECK(std::abs(path.lambdas.back() / path.lambdas.front() - 0.05) <= 1e-14);
+    LassoOptions single;
+    single.tolerance = 1e-12;
+    single.fit_intercept = c.fit_intercept;
+    for (std::size_t k = 0; k < path.lambdas.size(); k += 3) {
+      INFO("lambda " << k);
+      const LassoResult r = iterum::bcd::elastic_net(d.x, d.y, path.lambdas[k], c.l1_ratio, single);
+      REQUIRE(r.status == Status::Converged);
+      const Eigen::VectorXd w = path.coefficients.col(static_cast<Index>(k));
+      // Both gaps are below 1e-12 relative: the coefficients agree to the conditioning.
+      CHECK((w - r.x).lpNorm<Eigen::Infinity>() <= 1e-5);
+      CHECK(std::abs(path.intercepts[k] - r.intercept) <= 1e-5);
+      CHECK(std::abs(path.objectives[k] - r.objective) <= 1e-11 * r.objective);
+      const double gap =
+          enet_relative_gap(d.x, d.y, w, path.lambdas[k], c.l1_ratio, c.fit_intercept);
+      CHECK(gap <= 1e-12);
+      CHECK(path.gaps[k] <= o.tolerance);
+    }
+  }
+  // An explicit grid ending at the fixture's lambda gives scikit-learn's coefficients.
+  const auto& c = sklearn_lasso::cases()[0];
+  const LassoData d = lasso_data(c);
+  iterum::bcd::PathOptions o;
+  o.tolerance = 1e-12;
+  o.lambdas = {4 * c.lambda, 2 * c.lambda, c.lambda};
+  const auto path = iterum::bcd::lasso_path(d.x, d.y, o);
+  REQUIRE(path.status == Status::Converged);
+  const Eigen::VectorXd ref = Eigen::Map<const Eigen::VectorXd>(c.coef.data(), c.p);
+  CHECK((Eigen::VectorXd(path.coefficients.col(2)) - ref).lpNorm<Eigen::Infinity>() <= 1e-6);
+  // Bad grids are named.
+  o.lambdas = {1.0, 2.0};
+  CHECK(contains(invalid_argument_message([&] { (void)iterum::bcd::lasso_path(d.x, d.y, o); }),
+                 "options.lambdas[1]"));
+  o.lambdas = {};
+  o.l1_ratio = 0.0;
+  CHECK(contains(invalid_argument_message([&] { (void)iterum::bcd::lasso_path(d.x, d.y, o); }),
+                 "options.l1_ratio"));
 }

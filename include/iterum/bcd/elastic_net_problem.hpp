@@ -65,6 +65,12 @@ class ElasticNetProblem {
   ElasticNetProblem(const ElasticNetProblem&) = delete;
   ElasticNetProblem& operator=(const ElasticNetProblem&) = delete;
 
+  /// Changes the weights (the next lambda of a path); the data stay.
+  void set_penalty(double alpha, double mu) noexcept {
+    alpha_ = alpha;
+    mu_ = mu;
+  }
+
   [[nodiscard]] Index rows() const noexcept { return x_->rows(); }
   [[nodiscard]] Index dim() const noexcept { return x_->cols(); }
   [[nodiscard]] double alpha() const noexcept { return alpha_; }

@@ -97,6 +97,43 @@ template <class M>
   return m;
 }
 
+/// The unnormalized weights alpha = n lambda l1_ratio and mu = n lambda (1 - l1_ratio) of
+/// `ElasticNetProblem` for data scaled by X = 2^ea X', y = 2^eb y'.
+[[nodiscard]] inline std::pair<double, double> penalty_weights(Index rows, double lambda,
+                                                               double l1_ratio, int ea, int eb) {
+  const double n = static_cast<double>(rows);
+  return {std::ldexp(n * lambda * l1_ratio, -ea - eb),
+          std::ldexp(n * lambda * (1.0 - l1_ratio), -2 * ea)};
+}
+
+/// Builds the `ElasticNetProblem` of X and y (penalty 0: set it with `set_penalty`) and returns
+/// f(problem, ea, eb). Powers of two bring the largest entries into [1/2, 1) when they lie far
+/// from 1 (exact away from subnormals; then X = 2^ea X', y = 2^eb y' and w = 2^(eb - ea) w');
+/// data of ordinary magnitude are used as they are, without a copy of X unless a dense X is
+/// centered or X must be converted.
+template <class X, class F>
+auto with_elastic_net_problem(const X& x, const Vector<double>& y, bool center, F&& f) {
+  using M = lasso_matrix_t<X>;
+  constexpr int safe = 300;  // |exponent| up to which squares and products stay in range
+  const int ea0 = binary_exponent(largest_entry(x));
+  const int eb0 = binary_exponent(largest_entry(y));
+  if (std::abs(ea0) > safe || std::abs(eb0) > safe) {
+    M xs(x);
+    Vector<double> ys = y;
+    scale_by_power_of_two(xs, -ea0);
+    scale_by_power_of_two(ys, -eb0);
+    ElasticNetProblem<M> problem(std::move(xs), std::move(ys), 0.0, 0.0, center);
+    return f(problem, ea0, eb0);
+  }
+  if constexpr (std::is_same_v<X, M>) {
+    ElasticNetProblem<M> problem(x, y, 0.0, 0.0, center);  // a view of x
+    return f(problem, 0, 0);
+  } else {
+    ElasticNetProblem<M> problem(M(x), y, 0.0, 0.0, center);
+    return f(problem, 0, 0);
+  }
+}
+
 template <class M>
 LassoResult elastic_net_run(std::string_view function, const ElasticNetProblem<M>& problem, int ea,
                             int eb, const LassoOptions& options,
@@ -114,36 +151,13 @@ LassoResult elastic_net_solve(std::string_view function, const X& x, const Vecto
     check::size(function, "x0", x0->size(), x.cols(), "must have as many entries as X has columns");
     check::all_finite(function, "x0", *x0);
   }
-  using M = lasso_matrix_t<X>;
-  // Powers of two bring the largest entries into [1/2, 1) when they lie far from 1 (exact away
-  // from subnormals): with X = 2^ea X' and y = 2^eb y', w = 2^(eb - ea) w', and the weights
-  // scale as below. Data of ordinary magnitude are used as they are (no copy of X unless
-  // centering a dense X or converting it).
-  constexpr int safe = 300;  // |exponent| up to which squares and products stay in range
-  const int ea0 = binary_exponent(largest_entry(x));
-  const int eb0 = binary_exponent(largest_entry(y));
-  const bool scale = std::abs(ea0) > safe || std::abs(eb0) > safe;
-  const int ea = scale ? ea0 : 0;
-  const int eb = scale ? eb0 : 0;
-  const double n = static_cast<double>(x.rows());
-  const double alpha = std::ldexp(n * lambda * l1_ratio, -ea - eb);
-  const double mu = std::ldexp(n * lambda * (1.0 - l1_ratio), -2 * ea);
-  const bool center = options.fit_intercept;
-  if (scale) {
-    M xs(x);
-    Vector<double> ys = y;
-    scale_by_power_of_two(xs, -ea);
-    scale_by_power_of_two(ys, -eb);
-    const ElasticNetProblem<M> problem(std::move(xs), std::move(ys), alpha, mu, center);
-    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
-  }
-  if constexpr (std::is_same_v<X, M>) {
-    const ElasticNetProblem<M> problem(x, y, alpha, mu, center);  // a view of x
-    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
-  } else {
-    const ElasticNetProblem<M> problem(M(x), y, alpha, mu, center);
-    return elastic_net_run(function, problem, ea, eb, options, x0, clock);
-  }
+  return with_elastic_net_problem(
+      x, y, options.fit_intercept,
+      [&](ElasticNetProblem<lasso_matrix_t<X>>& problem, int ea, int eb) {
+        const auto [alpha, mu] = penalty_weights(problem.rows(), lambda, l1_ratio, ea, eb);
+        problem.set_penalty(alpha, mu);
+        return elastic_net_run(function, problem, ea, eb, options, x0, clock);
+      });
 }
 
 /// Runs `WorkingSetCd` on the prepared problem and packs the result in the caller's units.

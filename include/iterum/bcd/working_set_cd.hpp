@@ -67,6 +67,7 @@ class WorkingSetCd {
     double primal = 0.0;  ///< P(w) at the last full pass
     Index epochs_since_full = 0;
     Index screened_count = 0;
+    bool certified = false;  ///< gap, r and c' r are those of x (no step since the last pass)
     std::int64_t full_passes = 0;
     BcdWork work{};
   };
@@ -98,6 +99,7 @@ class WorkingSetCd {
 
   template <class M>
   void step(const ElasticNetProblem<M>& problem, State& s) const {
+    s.certified = false;
     for (const Index j : s.working_set) update(problem, s, j);
     ++s.work.block_steps;
     ++s.epochs_since_full;
@@ -117,17 +119,27 @@ class WorkingSetCd {
   /// facades report as the certificate of the returned point). Does not change the iterate.
   template <class M>
   [[nodiscard]] static double certify(const ElasticNetProblem<M>& problem, State& s) {
+    if (s.certified) return s.relative_gap;  // computed from this x by the last full pass
+    s.certified = true;
     problem.residual(s.x, s.r, s.shift);
     const Index p = problem.dim();
     for (Index j = 0; j < p; ++j) s.xtr[j] = problem.dot(j, s.r, s.shift);
     s.work.gradient_entries += p;
-    std::vector<Index>& all = s.order;
-    for (Index j = 0; j < p; ++j) all[static_cast<std::size_t>(j)] = j;
-    const Gap g = gap_of(problem, s, all.begin(), all.end());
-    s.gap = g.gap;
-    s.primal = g.primal;
-    s.relative_gap = relative(problem, g.gap);
-    return s.relative_gap;
+    return evaluate(problem, s);
+  }
+
+  /// Continues from a finished solve after the problem's penalty changed
+  /// (`ElasticNetProblem::set_penalty`, the next lambda of a path): w, r and c' r are kept (they
+  /// do not depend on the penalty), so the new gap, screening and working set cost O(p), not a
+  /// pass over X. Requires the state's c' r to be that of its w, as after `certify` or a
+  /// facade's return.
+  template <class M>
+  void restart(const ElasticNetProblem<M>& problem, State& s) const {
+    std::fill(s.screened.begin(), s.screened.end(), static_cast<unsigned char>(0));
+    s.screened_count = 0;
+    s.epochs_since_full = 0;
+    (void)evaluate(problem, s);
+    select(problem, s);
   }
 
  private:
@@ -193,13 +205,32 @@ class WorkingSetCd {
     return g;
   }
 
+  /// The duality gap of the whole problem from s.r and s.xtr (no pass over X).
+  template <class M>
+  static double evaluate(const ElasticNetProblem<M>& problem, State& s) {
+    const Index p = problem.dim();
+    std::vector<Index>& all = s.order;
+    for (Index j = 0; j < p; ++j) all[static_cast<std::size_t>(j)] = j;
+    const Gap g = gap_of(problem, s, all.begin(), all.end());
+    s.gap = g.gap;
+    s.primal = g.primal;
+    s.relative_gap = relative(problem, g.gap);
+    return s.relative_gap;
+  }
+
   /// The full pass: r rebuilt from w, c_j' r for all j, the gap, screening, a new working set.
   template <class M>
   void full_pass(const ElasticNetProblem<M>& problem, State& s) const {
-    const Index p = problem.dim();
     ++s.full_passes;
     s.epochs_since_full = 0;
     (void)certify(problem, s);
+    select(problem, s);
+  }
+
+  /// Gap-safe screening from the current gap and c' r, then the working set.
+  template <class M>
+  void select(const ElasticNetProblem<M>& problem, State& s) const {
+    const Index p = problem.dim();
     const double alpha = problem.alpha();
     const Gap g{s.gap, s.primal, problem.mu() > 0 ? 1.0 : dual_scale(alpha, s.xtr)};
     bool moved = false;
@@ -224,7 +255,10 @@ class WorkingSetCd {
         }
       }
     }
-    if (moved) (void)certify(problem, s);  // the certificate is always that of the iterate
+    if (moved) {  // the certificate is always that of the iterate
+      s.certified = false;
+      (void)certify(problem, s);
+    }
     // The working set: the support first, then by distance to the dual constraint.
     Index candidates = 0, support = 0;
     for (Index j = 0; j < p; ++j) {
