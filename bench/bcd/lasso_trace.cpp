@@ -9,7 +9,8 @@
 //
 // Usage:
 //   lasso_trace --write DIR            writes DIR/<case>_X.npy (dense) or _data/_indices/
-//                                      _indptr.npy (sparse CSC) and DIR/<case>_y.npy
+//                                      _indptr.npy (sparse CSC) and DIR/<case>_y.npy, and
+//                                      for the dense cases raw doubles <case>_X.f64, _y.f64
 //   lasso_trace [--case NAME] [--tolerance T ...] [--rounds R] [--path]
 //                                      solves, prints one JSON line per solve:
 //                                      case, tolerance, seconds, iterations (epochs over the
@@ -24,6 +25,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -184,6 +186,15 @@ int main(int argc, char** argv) {
         const std::filesystem::path d(write_dir);
         iterum::io::write_npy(d / (std::string(name) + "_X.npy"), c.x);
         iterum::io::write_npy(d / (std::string(name) + "_y.npy"), c.y);
+        // Raw little-endian doubles, column-major, for R (bench/peers/glmnet_lasso.R).
+        std::ofstream(d / (std::string(name) + "_X.f64"), std::ios::binary)
+            .write(reinterpret_cast<const char*>(c.x.data()),
+                   static_cast<std::streamsize>(sizeof(double) *
+                                                static_cast<std::size_t>(c.x.size())));
+        std::ofstream(d / (std::string(name) + "_y.f64"), std::ios::binary)
+            .write(reinterpret_cast<const char*>(c.y.data()),
+                   static_cast<std::streamsize>(sizeof(double) *
+                                                static_cast<std::size_t>(c.y.size())));
         continue;
       }
       for (int k = 0; k < rounds; ++k)

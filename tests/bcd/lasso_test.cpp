@@ -114,8 +114,9 @@ TEST_CASE("lasso and elastic_net reach scikit-learn's optimum, dense and sparse"
       CHECK(std::abs(objective - c.objective) <= 1e-10 * c.objective);
       // The gap bounds the suboptimality against the reference.
       CHECK(objective - c.objective <= r.gap + 1e-13 * c.objective);
-      CHECK((r.x - ref).lpNorm<Eigen::Infinity>() <= 1e-6);
-      CHECK(std::abs(r.intercept - c.intercept) <= 1e-6);
+      // A relative gap of 1e-12 fixes the coefficients to about sqrt(2 gap / curvature).
+      CHECK((r.x - ref).lpNorm<Eigen::Infinity>() <= 1e-5);
+      CHECK(std::abs(r.intercept - c.intercept) <= 1e-5);
       // Same support (screening discarded no coordinate that is nonzero at the optimum).
       for (Index j = 0; j < c.p; ++j) {
         if (std::abs(ref[j]) > 1e-8) CHECK(r.x[j] != 0.0);

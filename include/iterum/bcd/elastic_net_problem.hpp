@@ -106,6 +106,16 @@ class ElasticNetProblem {
     }
   }
 
+  /// out = X_c' r_true for all columns (one product with X' for dense data).
+  void correlations(const Vector<double>& r, double shift, Vector<double>& out) const {
+    if constexpr (sparse) {
+      for (Index j = 0; j < dim(); ++j) out[j] = dot(j, r, shift);
+    } else {
+      (void)shift;
+      out.noalias() = x_->transpose() * r;
+    }
+  }
+
   /// r_true -= delta c_j: r -= delta x_j and, for centered sparse data, shift += delta mean_j.
   void subtract(Index j, double delta, Vector<double>& r, double& shift) const {
     if constexpr (sparse) {
