@@ -85,4 +85,17 @@ for name, n, p, k, density, seed, frac, l1, icpt in CASES:
     coef = ", ".join(repr(float(v)) for v in coef_)
     print(f'      {{"{name}", {n}, {p}, {k}, {density!r}, {seed}, {lam!r}, {l1!r}, '
           f'{"true" if icpt else "false"}, {obj!r}, {float(intercept_)!r}, {{{coef}}}}},')
-print("  };\n  return c;\n}\n\n}  // namespace sklearn_lasso")
+print("  };\n  return c;\n}\n")
+
+# scikit-learn's diabetes data (load_diabetes(): columns centered, unit norm), Lasso(alpha=0.1):
+# the test reads the raw data from the installed package and standardizes it the same way.
+from sklearn.datasets import load_diabetes  # noqa: E402
+xd, yd = load_diabetes(return_X_y=True)
+md = Lasso(alpha=0.1, tol=1e-14, max_iter=10**6).fit(xd, yd)
+obj_d = objective(xd, yd, md.coef_, md.intercept_, 0.1, 1.0)
+print("/// scikit-learn Lasso(alpha=0.1) on load_diabetes(): objective, intercept, coefficients.")
+print(f"inline constexpr double diabetes_objective = {obj_d!r};")
+print(f"inline constexpr double diabetes_intercept = {float(md.intercept_)!r};")
+print("inline constexpr std::array<double, 10> diabetes_coef = {"
+      + ", ".join(repr(float(v)) for v in md.coef_) + "};")
+print("\n}  // namespace sklearn_lasso")

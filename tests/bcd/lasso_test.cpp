@@ -3,6 +3,7 @@
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "iterum/bcd/lasso.hpp"
 #include "iterum/bcd/lasso_path.hpp"
 #include "iterum/bcd/working_set_cd.hpp"
+#include "iterum/io/csv.hpp"
 #include "support/catch_compat.hpp"
 #include "support/splitmix.hpp"
 #include "support/throws.hpp"
@@ -327,4 +329,29 @@ TEST_CASE("lasso_path: every lambda's solution is the lasso's, certified", "[bcd
   o.l1_ratio = 0.0;
   CHECK(contains(invalid_argument_message([&] { (void)iterum::bcd::lasso_path(d.x, d.y, o); }),
                  "options.l1_ratio"));
+}
+
+TEST_CASE("lasso on scikit-learn's diabetes data matches scikit-learn", "[bcd][lasso][data]") {
+  const std::string dir = "/usr/lib/python3/dist-packages/sklearn/datasets/data/";
+  const std::filesystem::path data = dir + "diabetes_data_raw.csv.gz";
+  const std::filesystem::path target = dir + "diabetes_target.csv.gz";
+  if (!std::filesystem::exists(data) || !std::filesystem::exists(target)) {
+    WARN("skipped: " + data.string() + " not found (Debian package python3-sklearn)");
+    return;
+  }
+  Eigen::MatrixXd x = iterum::io::read_csv(data, {.delimiter = ' '});
+  const Eigen::VectorXd y = iterum::io::read_csv(target).col(0);
+  x.rowwise() -= x.colwise().mean();  // load_diabetes(): centered, unit-norm columns
+  for (Index j = 0; j < x.cols(); ++j) x.col(j) /= x.col(j).norm();
+  LassoOptions o;
+  o.tolerance = 1e-13;
+  const LassoResult r = iterum::bcd::lasso(x, y, 0.1, o);
+  REQUIRE(r.status == Status::Converged);
+  CHECK(r.support == 7);  // scikit-learn's documented outcome
+  CHECK(std::abs(r.objective - sklearn_lasso::diabetes_objective) <=
+        1e-10 * sklearn_lasso::diabetes_objective);
+  CHECK(std::abs(r.intercept - sklearn_lasso::diabetes_intercept) <= 1e-8);
+  for (Index j = 0; j < 10; ++j) {
+    CHECK(std::abs(r.x[j] - sklearn_lasso::diabetes_coef[static_cast<std::size_t>(j)]) <= 1e-4);
+  }
 }
