@@ -39,6 +39,11 @@ namespace iterum::bcd::detail {
 /// entry that is subnormal) — each product is then exact, as a power-of-two scaling is.
 template <class M>
 void scale_by_power_of_two(M& m, int e) {
+  if (e == 0) return;
+  if (e >= -1022 && e <= 1023) {  // 2^e is a normal double: one exact product
+    m *= std::ldexp(1.0, e);
+    return;
+  }
   const int half = e / 2;
   m *= std::ldexp(1.0, half);
   m *= std::ldexp(1.0, e - half);
