@@ -16,10 +16,10 @@
 // combs on D, a greedy forest colouring by A_ii on E), the greedy forest (grown each iteration
 // in GS order |g_i|, and in GSL order g_i^2 / A_ii), and the dense greedy block of the paper's
 // comparison ("General": the n^{1/3} coordinates of largest |g_i|, solved by a dense Cholesky).
-// Then wall clock to f - f* <= 1e-6 (relative to f(0) - f* on E? no: absolute, as the paper
-// plots): greedy forest with the maintained gradient, red-black, and iterum's CG
-// (linalg::conjugate_gradient, default preconditioner, the largest tolerance in 10^-k whose
-// answer meets f - f* <= 1e-6, chosen before timing), rounds interleaved, medians.
+// Then wall clock to f - f* <= 1e-6 (absolute, as the paper plots f - f*): greedy forest with the
+// maintained gradient, red-black, and iterum's CG (linalg::conjugate_gradient, default
+// preconditioner, the largest tolerance in 10^-k whose answer meets f - f* <= 1e-6, chosen before
+// timing), rounds interleaved, medians.
 //
 // Usage: forest_trace [--dataset d|e] [--iterations 500] [--rounds 5] [--csv FILE]
 // Prints f - f* after the iterations per method and the timing table; writes the traces as CSV
