@@ -2,7 +2,8 @@
 
 /// @file bcd_options.hpp
 /// @brief `bcd::BcdOptions` and `bcd::BcdResult`: what the block coordinate descent facades
-/// (`bcd::quadratic`, `bcd::nnls`, `bcd::l1_least_squares`) take and return.
+/// (`bcd::quadratic`, `bcd::nnls`, `bcd::l1_least_squares`,
+/// `bcd::label_propagation`) take and return.
 
 #include <cstdint>
 #include <limits>
@@ -43,6 +44,13 @@ enum class BcdUpdate {
   Matrix,     ///< `MatrixUpdate`: -H_bb^{-1} g_b (g = 0 only: `quadratic`)
 };
 
+/// The forest blocks of `label_propagation` (the partitions of `ForestBlockDescent`).
+enum class BcdForest {
+  GreedyForest,   ///< `GreedyForest`: a forest grown in Gauss-Southwell order at every step
+  TreePartition,  ///< `TreePartition`: fixed forests covering the graph, taken in turn
+  RedBlack,       ///< `RedBlack`: fixed independent sets (Gauss-Seidel by colour)
+};
+
 /// Options of the block coordinate descent facades: the control fields (core/options.hpp),
 /// then the family's own.
 struct BcdOptions {
@@ -69,7 +77,10 @@ struct BcdOptions {
   BcdSelection selection = BcdSelection::Automatic;
   BcdPartition partition = BcdPartition::Sort;
   BcdUpdate update = BcdUpdate::Automatic;
-  /// `quadratic` checks |A(i,j) - A(j,i)| <= this max|A|.
+  /// `label_propagation`: the forest blocks (block_size, selection, partition and update do not
+  /// apply there).
+  BcdForest forest = BcdForest::GreedyForest;
+  /// `quadratic` checks |A(i,j) - A(j,i)| <= this max|A| (`label_propagation`: of the graph).
   double symmetry_tolerance = 1e-12;
 
   /// Throws `iterum::invalid_argument` for bad control fields, a block size below 1, or a

@@ -1,0 +1,119 @@
+// Tour cases of the bcd family: label propagation on a two-moons 5-nearest-neighbour graph
+// (1000 points, 50 labels; Nutini, Laradji & Schmidt, arXiv 1712.08859, data set "E" at half
+// size): bcd::label_propagation with greedy forest blocks and with red-black blocks, against
+// iterum's CG on the same Laplacian system (certificate 1e-8, set-up of the system included in
+// every method).
+
+#include <Eigen/SparseCore>
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <iterum/bcd/label_propagation.hpp>
+#include <iterum/core/random.hpp>
+#include <iterum/linalg/cg.hpp>
+
+#include "tour.hpp"
+
+namespace {
+
+struct MoonsData {
+  Eigen::SparseMatrix<double> graph;
+  Eigen::VectorXd labels;
+};
+
+MoonsData bcd_two_moons(Eigen::Index n, Eigen::Index k, Eigen::Index labelled) {
+  auto engine = iterum::make_engine(3);
+  Eigen::MatrixXd p(n, 2);
+  std::vector<int> moon(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double t = 3.14159265358979323846 * iterum::random::uniform01(engine);
+    const bool upper = i % 2 == 0;
+    moon[static_cast<std::size_t>(i)] = upper ? 1 : -1;
+    p(i, 0) = (upper ? std::cos(t) : 1.0 - std::cos(t)) + 0.2 * iterum::random::normal(engine);
+    p(i, 1) = (upper ? std::sin(t) : 0.5 - std::sin(t)) + 0.2 * iterum::random::normal(engine);
+  }
+  std::vector<Eigen::Triplet<double>> edges;
+  std::vector<std::pair<double, Eigen::Index>> d(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j)
+      d[static_cast<std::size_t>(j)] = {(p.row(i) - p.row(j)).squaredNorm(), j};
+    std::partial_sort(d.begin(), d.begin() + k + 1, d.end());
+    for (Eigen::Index m = 1; m <= k; ++m) {
+      edges.emplace_back(i, d[static_cast<std::size_t>(m)].second, 1.0);
+      edges.emplace_back(d[static_cast<std::size_t>(m)].second, i, 1.0);
+    }
+  }
+  MoonsData out;
+  out.graph.resize(n, n);
+  out.graph.setFromTriplets(edges.begin(), edges.end());
+  out.graph = out.graph.unaryExpr([](double w) { return w > 0 ? 1.0 : 0.0; }).pruned();
+  out.labels = Eigen::VectorXd::Constant(n, iterum::bcd::unlabelled);
+  for (Eigen::Index j = 0; j < labelled; ++j) {
+    const Eigen::Index i = j * (n / labelled) + j % 2;
+    out.labels[i] = moon[static_cast<std::size_t>(i)];
+  }
+  return out;
+}
+
+constexpr double tolerance = 1e-8;
+
+std::vector<tour::Method> moons_methods() {
+  auto data = std::make_shared<MoonsData>(bcd_two_moons(1000, 5, 50));
+  std::vector<tour::Method> methods;
+  methods.push_back({"iterum conjugate_gradient (Laplacian system)", [data] {
+                       // The same system label_propagation solves: A = L_UU, b = W_UL y_L.
+                       const auto& w = data->graph;
+                       const auto& y = data->labels;
+                       std::vector<Eigen::Index> pos(static_cast<std::size_t>(w.cols()), -1);
+                       Eigen::Index m = 0;
+                       for (Eigen::Index i = 0; i < w.cols(); ++i)
+                         if (y[i] == iterum::bcd::unlabelled)
+                           pos[static_cast<std::size_t>(i)] = m++;
+                       std::vector<Eigen::Triplet<double>> t;
+                       Eigen::VectorXd b = Eigen::VectorXd::Zero(m);
+                       for (Eigen::Index i = 0; i < w.cols(); ++i) {
+                         const Eigen::Index pi = pos[static_cast<std::size_t>(i)];
+                         if (pi < 0) continue;
+                         double degree = 0.0;
+                         for (Eigen::SparseMatrix<double>::InnerIterator it(w, i); it; ++it) {
+                           degree += it.value();
+                           const Eigen::Index pj = pos[static_cast<std::size_t>(it.index())];
+                           if (pj >= 0) {
+                             t.emplace_back(pj, pi, -it.value());
+                           } else {
+                             b[pi] += it.value() * y[it.index()];
+                           }
+                         }
+                         t.emplace_back(pi, pi, degree);
+                       }
+                       Eigen::SparseMatrix<double> a(m, m);
+                       a.setFromTriplets(t.begin(), t.end());
+                       const auto r =
+                           iterum::linalg::conjugate_gradient(a, b, {.tolerance = tolerance});
+                       return tour::Outcome{static_cast<long>(r.iterations), r.residual, r.ok()};
+                     }});
+  methods.push_back({"iterum bcd::label_propagation (greedy forest)", [data] {
+                       const auto r = iterum::bcd::label_propagation(
+                           data->graph, data->labels,
+                           {.tolerance = tolerance, .max_iterations = 200000});
+                       return tour::Outcome{static_cast<long>(r.iterations), r.residual, r.ok()};
+                     }});
+  methods.push_back({"iterum bcd::label_propagation (red-black)", [data] {
+                       const auto r = iterum::bcd::label_propagation(
+                           data->graph, data->labels,
+                           {.tolerance = tolerance,
+                            .max_iterations = 200000,
+                            .forest = iterum::bcd::BcdForest::RedBlack});
+                       return tour::Outcome{static_cast<long>(r.iterations), r.residual, r.ok()};
+                     }});
+  return methods;
+}
+
+const tour::Register moons{
+    {"bcd", "label propagation two-moons 1000", [] { return moons_methods(); }, 20}};
+
+}  // namespace
