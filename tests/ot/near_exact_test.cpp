@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "iterum/linalg/direct_solver.hpp"
 #include "iterum/ot/epsilon_scaling.hpp"
 #include "iterum/ot/round_to_feasible.hpp"
 #include "iterum/ot/sinkhorn.hpp"
@@ -107,6 +108,13 @@ TEST_CASE("epsilon-scaled SNS is near-exact on 2-D clouds", "[ot][near-exact][ep
   REQUIRE(sns.ok());
   REQUIRE(sns.marginal_error <= 1e-10);
   REQUIRE(std::abs(sns.transport_cost - exact) <= 1e-3 * exact);
+  // The Newton-system solver is a policy in every stage, copyable or not (an exact LDL^T).
+  const auto ldlt = iterum::ot::sinkhorn_newton_sparse(
+      u, u, c, 1e-5, {.tolerance = 1e-10, .epsilon_scaling = iterum::ot::EpsilonScaling{}},
+      iterum::linalg::SparseLdlt<>());
+  REQUIRE(ldlt.ok());
+  REQUIRE(ldlt.stages == sns.stages);
+  REQUIRE(std::abs(ldlt.transport_cost - sns.transport_cost) <= 1e-9 * exact);
   const auto rounded = iterum::ot::round_to_feasible(sns, u, u, c);
   REQUIRE(near_exact_l1_error(rounded.plan, u, u) <= 1e-12);
   REQUIRE(rounded.cost >= exact - 1e-14);

@@ -53,6 +53,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -729,8 +730,18 @@ template <class Solver = DefaultNewtonSolver>
   options.validate(function);
   const EntropicProblem caller(a, b, c, epsilon, function);
   if (options.epsilon_scaling) {
+    // The target stage gets the caller's solver; earlier stages a copy (a default-constructed
+    // one for solvers that cannot be copied, e.g. the factorizations).
     const auto stage = [&](double stage_epsilon, const SnsOptions& stage_options) {
-      return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options, solver);
+      if (stage_epsilon <= epsilon) {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options,
+                                              std::move(solver));
+      }
+      if constexpr (std::is_copy_constructible_v<Solver>) {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options, solver);
+      } else {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options, Solver());
+      }
     };
     return detail::epsilon_scaled(function, epsilon, detail::cost_range(caller),
                                   default_max_iterations(caller.a().size(), caller.b().size()),
