@@ -76,9 +76,10 @@ namespace detail {
 /// facade, with `epsilon_scaling` unset in `stage_options`), from the previous stage's
 /// potentials. `cost_range` is max C - min C on the support (the default start),
 /// `default_budget` the iteration budget of all stages when `options.max_iterations` is unset
-/// (the facade's default for this size). Iterations,
-/// Sinkhorn and Newton iterations, counters and history add up over the stages; the status,
-/// residual and every certificate are the target stage's; `seconds` runs from `clock`.
+/// (the facade's default for this size). Iterations, Sinkhorn and Newton iterations, counters
+/// and history add up over the stages; the status, residual and every certificate are the
+/// target stage's (a budget spent before the target: the last potentials certified at the
+/// target with the caller's tolerance, in 0 iterations); `seconds` runs from `clock`.
 template <class Options, class Solve>
 [[nodiscard]] TransportResult epsilon_scaled(std::string_view function, double epsilon,
                                              double cost_range, Index default_budget,
@@ -105,7 +106,9 @@ template <class Options, class Solve>
     const double left_seconds = options.time_limit_seconds - clock.seconds();
     out_of_time = out_of_time || !(left_seconds > 0);
     const Index left = budget - used;
-    if (last) {
+    // A budget spent early still certifies the last potentials at the target epsilon.
+    const bool spent = out_of_time || left <= 0;
+    if (last || spent) {
       stage.tolerance = options.tolerance;
       stage.tolerance_kind = options.tolerance_kind;
     } else {
@@ -113,8 +116,6 @@ template <class Options, class Solve>
       // MarginalTolerance::Relative (declared with the options, in sinkhorn.hpp).
       stage.tolerance_kind = decltype(stage.tolerance_kind)::Relative;
     }
-    // A budget spent early still certifies the last potentials at the target epsilon.
-    const bool spent = out_of_time || left <= 0;
     stage.max_iterations = spent ? Index{0} : left;
     stage.time_limit_seconds =
         spent ? std::numeric_limits<double>::infinity() : std::max(left_seconds, 1e-9);
