@@ -7,9 +7,17 @@ reasonable time). The entropic cost exceeds the exact one by an epsilon-dependen
 Usage (Debian: apt-get install python3-pot python3-numpy; dataset-fashion-mnist for the
 image cases, which are skipped with a message without it):
     /usr/bin/python3 bench/peers/pot_emd.py
+
+With `--clouds N [--reps R]`: the reference of bench/ot/near_exact_trace.cpp (issue 12,
+near-exact OT). Two clouds of N points uniform in the unit square from SplitMix64(1) and
+SplitMix64(2) (x then y per point, as tests/support/point_clouds.hpp), uniform marginals,
+squared Euclidean cost scaled to max 1; prints `emd N cost median_seconds` of `ot.emd2` over R
+runs (default 3) and sum C as a check that both sides built the same cost:
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/pot_emd.py --clouds 1000
 """
 import gzip
 import os
+import sys
 import time
 
 import numpy as np
@@ -55,7 +63,36 @@ def fashion_mnist(squared):
     return a, b, (d ** 2).sum(2) if squared else np.abs(d).sum(2)
 
 
+def uniform_cloud(n, seed):
+    g = SplitMix64(seed)
+    x = np.empty((n, 2))
+    for i in range(n):
+        x[i, 0] = g.next()
+        x[i, 1] = g.next()
+    return x
+
+
+def clouds_main(n, reps):
+    x, y = uniform_cloud(n, 1), uniform_cloud(n, 2)
+    c = ((x[:, None, :] - y[None, :, :]) ** 2).sum(2)
+    c /= c.max()
+    u = np.full(n, 1.0 / n)
+    seconds = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        cost = ot.emd2(u, u, c, numItermax=10**8)
+        seconds.append(time.perf_counter() - start)
+    print("POT %s, ot.emd2, uniform 2-D clouds, sum C = %.6f, seconds %s" % (
+        ot.__version__, c.sum(), " ".join("%.3f" % s for s in seconds)))
+    print("emd %d %.12g %.4f" % (n, cost, float(np.median(seconds))))
+
+
 def main():
+    if "--clouds" in sys.argv:
+        args = sys.argv[1:]
+        reps = int(args[args.index("--reps") + 1]) if "--reps" in args else 3
+        clouds_main(int(args[args.index("--clouds") + 1]), reps)
+        return
     print("POT %s; epsilon = 1/1200 for every case" % ot.__version__)
     print("%-28s %18s %18s %10s" % ("case", "ot.emd2 (exact)", "sinkhorn_log <C,P>", "seconds"))
     cases = [("random 500, eta 1200", random_500, None),

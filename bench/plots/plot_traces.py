@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 bench/plots/plot_traces.py IN.csv OUT.png \
-        [--x iterations|oracle_calls|epochs] [--title T] [--ylabel L]
+        [--x iterations|oracle_calls|epochs|seconds] [--title T] [--ylabel L]
 
 IN.csv has the header problem,method,iterations,oracle_calls,epochs,residual,seconds and one
 row per recorded point. The figure has one subplot per problem (in order of first appearance)
@@ -26,6 +26,7 @@ X_LABELS = {
     "iterations": "iterations",
     "oracle_calls": "oracle calls (evaluations of the map)",
     "epochs": "epochs (passes over the data)",
+    "seconds": "seconds (wall clock)",
 }
 
 
@@ -73,7 +74,8 @@ def main():
                 continue
             xs, rs = zip(*points)
             ax.plot(xs, rs, label=method, linewidth=1.3, color=colors[k % len(colors)],
-                    linestyle=styles[(k // 2) % len(styles)] if len(methods) > 5 else "-")
+                    linestyle=styles[(k // 2) % len(styles)] if len(methods) > 5 else "-",
+                    marker="o" if len(xs) <= 20 else None, markersize=4)
         ax.set_yscale("log")
         ax.set_title(problem)
         ax.set_xlabel(X_LABELS[args.x])

@@ -35,6 +35,7 @@
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/ot/entropic_problem.hpp"
+#include "iterum/ot/epsilon_scaling.hpp"
 #include "iterum/ot/transport_result.hpp"
 
 namespace iterum::ot {
@@ -122,6 +123,10 @@ struct SinkhornOptions {
   MarginalTolerance tolerance_kind = MarginalTolerance::Absolute;
   std::optional<Eigen::VectorXd> f0{};  ///< warm start: row potentials (m), e.g. a previous f
   std::optional<Eigen::VectorXd> g0{};  ///< warm start: column potentials (n)
+  /// Set: solve a sequence of epsilons down to the target, each stage warm-started from the
+  /// last (`EpsilonScaling`; for small epsilon, near-exact transport). `max_iterations` and
+  /// `time_limit_seconds` bound all stages together; the monitor sees every stage.
+  std::optional<EpsilonScaling> epsilon_scaling{};
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SinkhornOptions::validate") const {
@@ -129,6 +134,7 @@ struct SinkhornOptions {
     detail::check_tolerance_kind(function, tolerance_kind);
     if (f0) check::all_finite(function, "options.f0", *f0);
     if (g0) check::all_finite(function, "options.g0", *g0);
+    if (epsilon_scaling) epsilon_scaling->validate(function);
   }
 
   /// The iteration budget for an m x n problem.
@@ -540,6 +546,14 @@ struct ResyncSinkhorn {
   const Stopwatch clock;
   options.validate(function);
   const EntropicProblem caller(a, b, c, epsilon, function);
+  if (options.epsilon_scaling) {
+    const auto stage = [&](double stage_epsilon, const SinkhornOptions& stage_options) {
+      return sinkhorn(a, b, c, stage_epsilon, stage_options);
+    };
+    return detail::epsilon_scaled(function, epsilon, detail::cost_range(caller),
+                                  default_max_iterations(caller.a().size(), caller.b().size()),
+                                  options, *options.epsilon_scaling, stage, clock);
+  }
   const detail::UnitMassProblem scaled(caller, a, b, c, function);
   const EntropicProblem& problem = scaled.problem();
   Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());

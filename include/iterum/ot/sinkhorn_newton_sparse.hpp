@@ -53,6 +53,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -134,6 +135,9 @@ struct SnsOptions {
   /// tuner may set per instance (e.g. `tuning::TsallisInf`).
   Index sinkhorn_warmup = 20;
   SparseNewtonParams newton{};  ///< the Newton stage's settings (sparsity, inner solve, ...)
+  /// Set: solve a sequence of epsilons down to the target, each stage (warm-up, then Newton)
+  /// warm-started from the last (`EpsilonScaling`), as for `sinkhorn`.
+  std::optional<EpsilonScaling> epsilon_scaling{};
 
   /// Throws `iterum::invalid_argument` naming `function` for a bad field.
   void validate(std::string_view function = "iterum::ot::SnsOptions::validate") const {
@@ -143,6 +147,7 @@ struct SnsOptions {
     if (g0) check::all_finite(function, "options.g0", *g0);
     check::nonnegative(function, "options.sinkhorn_warmup", static_cast<double>(sinkhorn_warmup));
     newton.validate(function, "options.newton.");
+    if (epsilon_scaling) epsilon_scaling->validate(function);
   }
 
   /// The iteration budget for an m x n problem.
@@ -724,6 +729,24 @@ template <class Solver = DefaultNewtonSolver>
   const Stopwatch clock;
   options.validate(function);
   const EntropicProblem caller(a, b, c, epsilon, function);
+  if (options.epsilon_scaling) {
+    // The target stage gets the caller's solver; earlier stages a copy (a default-constructed
+    // one for solvers that cannot be copied, e.g. the factorizations).
+    const auto stage = [&](double stage_epsilon, const SnsOptions& stage_options) {
+      if (stage_epsilon <= epsilon) {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options,
+                                              std::move(solver));
+      }
+      if constexpr (std::is_copy_constructible_v<Solver>) {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options, solver);
+      } else {
+        return sinkhorn_newton_sparse<Solver>(a, b, c, stage_epsilon, stage_options, Solver());
+      }
+    };
+    return detail::epsilon_scaled(function, epsilon, detail::cost_range(caller),
+                                  default_max_iterations(caller.a().size(), caller.b().size()),
+                                  options, *options.epsilon_scaling, stage, clock);
+  }
   const detail::UnitMassProblem scaled(caller, a, b, c, function);
   const EntropicProblem& problem = scaled.problem();
   Eigen::VectorXd x0 = detail::warm_start(function, options, caller, a.size(), b.size());

@@ -58,6 +58,7 @@ struct TransportResult : Summary {
   double epsilon = 0.0;           ///< the regularization the plan was computed for
   Index sinkhorn_iterations = 0;  ///< Sinkhorn iterations (all of `iterations` for sinkhorn)
   Index newton_iterations = 0;    ///< Newton iterations (Sinkhorn-Newton-Sparse only)
+  Index stages = 1;  ///< epsilon stages solved (`options.epsilon_scaling`; 1 without it)
 
   /// The dense m x n plan, from the cost matrix the solve was given (which must still exist).
   [[nodiscard]] Eigen::MatrixXd plan() const {
