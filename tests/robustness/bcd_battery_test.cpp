@@ -8,8 +8,10 @@
 #include <string>
 
 #include "iterum/bcd/l1_least_squares.hpp"
+#include "iterum/bcd/lasso.hpp"
 #include "iterum/bcd/nnls.hpp"
 #include "iterum/bcd/quadratic.hpp"
+#include "iterum/core/random.hpp"
 #include "iterum/linalg/laplacian.hpp"
 #include "robustness/battery.hpp"
 #include "support/catch_compat.hpp"
@@ -180,8 +182,80 @@ Facade bcd_l1_facade() {
   return f;
 }
 
+/// The Lasso's relative duality gap (the facade's certificate, scale invariant) recomputed here
+/// from the returned coefficients: X and y divided by powers of two to largest entries in
+/// [1/2, 1), w and lambda scaled to match, the intercept eliminated by centering.
+double lasso_relative_gap(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                          const Eigen::VectorXd& w, double lambda) {
+  const int ea = bcd_exponent(x);
+  const int eb = bcd_exponent(y);
+  Eigen::MatrixXd xs = bcd_scaled(x, ea);
+  Eigen::VectorXd ys = bcd_scaled(y, eb);
+  const Eigen::VectorXd ws = bcd_scaled(w, eb - ea);
+  xs.rowwise() -= xs.colwise().mean();
+  ys.array() -= ys.mean();
+  const double alpha = static_cast<double>(x.rows()) * std::ldexp(lambda, -(ea + eb));
+  const Eigen::VectorXd r = ys - xs * ws;
+  const double largest = (xs.transpose() * r).cwiseAbs().maxCoeff();
+  const double scale = largest > alpha ? alpha / largest : 1.0;
+  const double l1 = ws.lpNorm<1>();
+  const double primal = 0.5 * r.squaredNorm() + (l1 > 0 ? alpha * l1 : 0.0);
+  const double dual = scale * r.dot(ys) - 0.5 * scale * scale * r.squaredNorm();
+  const double yy = ys.squaredNorm();
+  const double gap = std::max(0.0, primal - dual);
+  return yy > 0 ? gap / yy : gap;
+}
+
+Facade bcd_lasso_facade() {
+  Args nominal = bcd_least_squares_args();
+  nominal[0].name = "X";
+  nominal[1].name = "y";
+  nominal.push_back({"lambda", Eigen::MatrixXd::Constant(1, 1, 0.05), false});
+  Facade f;
+  f.function = "iterum::bcd::lasso";
+  f.args = std::move(nominal);
+  f.controls = {"tolerance", "max_iterations", "time_limit_seconds"};
+  f.fields = {{"options.working_set_start", true}, {"options.check_every", true}};
+  f.run = [](const Args& args, Control& c) {
+    iterum::bcd::LassoOptions o{.tolerance = 1e-10};
+    iterum::robust::apply_control(o, c);
+    if (c.field == "options.working_set_start") {
+      o.working_set_start = iterum::robust::as_count(c.value);
+    }
+    if (c.field == "options.check_every") o.check_every = iterum::robust::as_count(c.value);
+    const double lambda = args[2].value(0, 0);
+    const auto r = iterum::bcd::lasso(args[0].value, Eigen::VectorXd(args[1].value), lambda, o);
+    Outcome out;
+    out.status = r.status;
+    out.iterations = r.iterations;
+    out.tolerance = o.tolerance;
+    out.slack = 1e-13;
+    out.finite = iterum::robust::all_finite(r.x) && std::isfinite(r.residual) &&
+                 std::isfinite(r.intercept) && std::isfinite(r.objective);
+    out.certificate = lasso_relative_gap(args[0].value, args[1].value, r.x, lambda);
+    return out;
+  };
+  f.run_slow = [](Control& c) {
+    // 3000 x 3000 with strongly correlated columns: many epochs to a gap of 1e-15.
+    auto engine = iterum::make_engine(5);
+    Eigen::MatrixXd x(3000, 3000);
+    for (Index j = 0; j < x.cols(); ++j)
+      for (Index i = 0; i < x.rows(); ++i) x(i, j) = iterum::random::normal(engine);
+    x.rightCols(2999) += 3.0 * x.leftCols(2999).eval();
+    const Eigen::VectorXd y = x.col(0) + iterum::random::normal_vector(engine, 3000);
+    iterum::bcd::LassoOptions o{.tolerance = 1e-15};
+    iterum::robust::apply_control(o, c);
+    const auto r = iterum::bcd::lasso(x, y, 1e-4, o);
+    return iterum::robust::slow_outcome(r, iterum::robust::all_finite(r.x));
+  };
+  return f;
+}
+
 }  // namespace
 
+TEST_CASE("robustness battery: bcd::lasso", "[robustness][bcd]") {
+  iterum::robust::check_battery(bcd_lasso_facade());
+}
 TEST_CASE("robustness battery: bcd::quadratic", "[robustness][bcd]") {
   iterum::robust::check_battery(bcd_quadratic_facade());
 }
