@@ -55,7 +55,7 @@ struct VrHalpernOptions {
   double tolerance = 1e-6;
   /// Iteration budget (`MaxIterations`). Unset: unlimited when `max_oracle_calls` is set (that
   /// budget bounds the run), else the iterations of about 1e9 multiply-adds of the method's
-  /// expected work, at least 10 epochs (`default_work`, `iteration_budget`).
+  /// expected work, at least 10 and at most 10^6 epochs (`default_work`, `iteration_budget`).
   std::optional<Index> max_iterations{};
   /// Budget on the method's component evaluations (`BudgetExhausted`); unset: none.
   std::optional<std::int64_t> max_oracle_calls{};
@@ -111,10 +111,14 @@ struct VrHalpernOptions {
 
   /// The work the default iteration budget allows: `default_work` multiply-adds, a component
   /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
-  /// epochs, whichever is more (measured: at most 6.7 s on the problems of
-  /// docs/fixed_point.md, for the largest, 40000 x 100 least squares).
+  /// epochs, whichever is more, and at most `default_max_epochs` epochs (measured: at most
+  /// 6.7 s on the problems of docs/fixed_point.md, for the largest, 40000 x 100 least squares).
   static constexpr double default_work = 1e9;
   static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
+  /// The default work never exceeds this many epochs of component calls: a sum of 10
+  /// components is not given 10^8 epochs (measured: the theory step of EAG ran 12 s and
+  /// 3.3e7 epochs on a 10 x 3 least-squares sum before this cap, 0.4 s after).
+  static constexpr double default_max_epochs = 1e6;
 
   /// The iteration budget of `vr_halpern` running `method` on `f`: `max_iterations` when set;
   /// else unlimited when `max_oracle_calls` is set (that budget bounds the run), else the
@@ -151,7 +155,8 @@ struct VrHalpernOptions {
   template <class F>
   [[nodiscard]] static double default_budget(const F& f) {
     const detail::WorkModel<F> work(f);
-    return std::max(default_work, default_min_epochs * static_cast<double>(f.size()) * work.call);
+    const double epoch = static_cast<double>(f.size()) * work.call;
+    return std::min(std::max(default_work, default_min_epochs * epoch), default_max_epochs * epoch);
   }
 
   /// Throws `iterum::invalid_argument` naming `function` and the option for every value out of
