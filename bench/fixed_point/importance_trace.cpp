@@ -6,7 +6,8 @@
 //
 //   F(x) = (1/n) sum_i a_i (a_i^T x - b_i),  a_i = r_i V diag(s) g_i,  s_j = 1/j, g_i in {-1,1}^d,
 //   d = 100, V random orthogonal, r_i = exp(sigma z_i) (z_i standard normal: log-normal row
-//   norms), rescaled so that mean ||a_i||^2 = sum_j 1/j^2 ~ 1.635 as in problem P2;
+//   norms), rescaled so that mean ||a_i||^2 = sum_j 1/j^2 ~ 1.635 as in problem P2
+//   (least_squares_problem.hpp with row_sigma = sigma);
 //   b = A x_true + 0.1 noise, x0 = 0, target ||F(x)|| <= 1e-3 ||F(x0)||.
 //
 // Methods:
@@ -43,63 +44,14 @@
 #include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
+#include "fixed_point/least_squares_problem.hpp"
+#include "fixed_point/trace_rows.hpp"
 #include "trace_output.hpp"
 
 namespace {
 
 namespace fp = iterum::fixed_point;
 using iterum::Index;
-
-struct Row {
-  std::string problem, method;
-  long iterations;
-  long long oracle_calls;
-  double epochs, residual, seconds;
-};
-
-fp::LeastSquaresSum<double> uneven_least_squares(Index n, Index d, double sigma,
-                                                 std::uint64_t seed) {
-  auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd g(d, d);
-  for (Index i = 0; i < d * d; ++i) g.data()[i] = iterum::random::normal(engine);
-  const Eigen::MatrixXd v = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
-  Eigen::VectorXd s(d);
-  for (Index j = 0; j < d; ++j) s[j] = 1.0 / static_cast<double>(j + 1);
-  const Eigen::MatrixXd vs = v * s.asDiagonal();
-  Eigen::VectorXd scale(n);
-  for (Index i = 0; i < n; ++i) scale[i] = std::exp(sigma * iterum::random::normal(engine));
-  scale /= std::sqrt(scale.squaredNorm() / static_cast<double>(n));
-  Eigen::MatrixXd a(n, d);
-  Eigen::VectorXd signs(d);
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < d; ++j) signs[j] = iterum::random::uniform01(engine) < 0.5 ? -1.0 : 1.0;
-    a.row(i) = scale[i] * (vs * signs).transpose();
-  }
-  const Eigen::VectorXd truth = iterum::random::normal_vector(engine, d);
-  const Eigen::VectorXd b = a * truth + 0.1 * iterum::random::normal_vector(engine, n);
-  return fp::LeastSquaresSum<double>(a, b);
-}
-
-void thin_into(std::vector<Row>& out, const std::vector<Row>& trace, std::size_t points = 120) {
-  const std::size_t stride = std::max<std::size_t>(1, trace.size() / points);
-  for (std::size_t k = 0; k < trace.size(); k += stride) out.push_back(trace[k]);
-  if (!trace.empty() && (trace.size() - 1) % stride != 0) out.push_back(trace.back());
-}
-
-std::vector<Index> parse_sizes(const char* text) {
-  std::vector<Index> sizes;
-  std::string item;
-  for (const char* c = text;; ++c) {
-    if (*c == ',' || *c == '\0') {
-      if (!item.empty()) sizes.push_back(std::atol(item.c_str()));
-      item.clear();
-      if (*c == '\0') break;
-    } else {
-      item += *c;
-    }
-  }
-  return sizes;
-}
 
 }  // namespace
 
@@ -112,7 +64,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--n") {
-      sizes = parse_sizes(argv[i + 1]);
+      sizes = bench::parse_sizes(argv[i + 1]);
     } else if (flag == "--sigma") {
       sigma = std::atof(argv[i + 1]);
     } else if (flag == "--seeds") {
@@ -130,13 +82,13 @@ int main(int argc, char** argv) {
     }
   }
   const Index d = 100;
-  std::vector<Row> rows;
+  std::vector<bench::TraceRow> rows;
   bool ok = true;
   std::printf("%-6s %-4s %-36s %9s %9s %8s %7s %7s %7s\n", "n", "seed", "method", "epochs",
               "cert ep.", "seconds", "status", "/Halp.", "/Halp.R");
   for (const Index n : sizes) {
     for (int seed = 1; seed <= seeds; ++seed) {
-      const auto f = uneven_least_squares(n, d, sigma, static_cast<std::uint64_t>(seed));
+      const auto f = bench::least_squares_problem(n, d, static_cast<std::uint64_t>(seed), sigma);
       const double lipschitz = f.lipschitz();
       const double l_q = fp::importance_lipschitz(f);
       const double full_lipschitz = f.full_lipschitz();
@@ -158,7 +110,7 @@ int main(int argc, char** argv) {
       });
       double halpern_epochs[2] = {0, 0};
       for (const bool restart : {false, true}) {
-        std::vector<Row> trace;
+        std::vector<bench::TraceRow> trace;
         const std::string name = restart ? "Halpern, restarts (2/L_F)" : "Halpern (2/L_F)";
         fp::HalpernOptions options;
         options.tolerance = gamma * target;
@@ -180,7 +132,7 @@ int main(int argc, char** argv) {
         std::printf("%-6ld %-4d %-36s %9.0f %9s %8.2f %7s %7.3f %7s\n", static_cast<long>(n), seed,
                     name.c_str(), epochs, "0", r.seconds, r.ok() ? "ok" : "FAIL",
                     epochs / halpern_epochs[0], restart ? "1.000" : "");
-        thin_into(rows, trace);
+        bench::thin_into(rows, trace);
       }
       struct Variant {
         const char* name;
@@ -214,27 +166,20 @@ int main(int argc, char** argv) {
                     seed, variant.name, r.epochs(),
                     static_cast<double>(r.certificate_calls) / static_cast<double>(n), r.seconds,
                     status, r.epochs() / halpern_epochs[0], r.epochs() / halpern_epochs[1]);
-        std::vector<Row> trace;
+        std::vector<bench::TraceRow> trace;
         for (const auto& p : r.trace) {
           trace.push_back({problem, variant.name, static_cast<long>(p.iteration),
                            static_cast<long long>(p.counters.oracle_calls), p.work, p.residual,
                            p.seconds});
         }
-        thin_into(rows, trace);
+        bench::thin_into(rows, trace);
       }
       std::fflush(stdout);
     }
   }
-  std::ofstream out(csv);
-  if (!out) {
+  if (!bench::write_trace_csv(csv, rows)) {
     std::fprintf(stderr, "cannot write %s\n", csv.c_str());
     return 1;
-  }
-  out << "problem,method,iterations,oracle_calls,epochs,residual,seconds\n";
-  out.precision(10);
-  for (const auto& r : rows) {
-    out << '"' << r.problem << "\",\"" << r.method << "\"," << r.iterations << ',' << r.oracle_calls
-        << ',' << r.epochs << ',' << r.residual << ',' << r.seconds << '\n';
   }
   std::printf("traces written to %s\n", csv.c_str());
   return ok ? 0 : 1;
