@@ -35,41 +35,13 @@
 
 #include "fixed_point/least_squares_problem.hpp"
 
+#include "fixed_point/trace_rows.hpp"
 #include "trace_output.hpp"
 
 namespace {
 
 namespace fp = iterum::fixed_point;
 using iterum::Index;
-
-struct Row {
-  std::string problem, method;
-  long iterations;
-  long long oracle_calls;
-  double epochs, residual, seconds;
-};
-
-/// Keeps about `points` rows of a long trace (always the first and the last).
-void thin_into(std::vector<Row>& out, const std::vector<Row>& trace, std::size_t points = 150) {
-  const std::size_t stride = std::max<std::size_t>(1, trace.size() / points);
-  for (std::size_t k = 0; k < trace.size(); k += stride) out.push_back(trace[k]);
-  if (!trace.empty() && (trace.size() - 1) % stride != 0) out.push_back(trace.back());
-}
-
-std::vector<Index> parse_sizes(const char* text) {
-  std::vector<Index> sizes;
-  std::string item;
-  for (const char* c = text;; ++c) {
-    if (*c == ',' || *c == '\0') {
-      if (!item.empty()) sizes.push_back(std::atol(item.c_str()));
-      item.clear();
-      if (*c == '\0') break;
-    } else {
-      item += *c;
-    }
-  }
-  return sizes;
-}
 
 }  // namespace
 
@@ -79,7 +51,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--n") {
-      sizes = parse_sizes(argv[i + 1]);
+      sizes = bench::parse_sizes(argv[i + 1]);
     } else if (flag == "--csv") {
       csv = argv[i + 1];
     } else {
@@ -88,7 +60,7 @@ int main(int argc, char** argv) {
     }
   }
   const Index d = 100;
-  std::vector<Row> rows;
+  std::vector<bench::TraceRow> rows;
   std::printf("%-8s %-38s %12s %12s %10s %9s\n", "n", "method", "epochs", "iterations", "seconds",
               "vs Halpern");
   bool ok = true;
@@ -113,7 +85,7 @@ int main(int argc, char** argv) {
     });
     double halpern_epochs = 0;
     for (const bool restart : {false, true}) {
-      std::vector<Row> trace;
+      std::vector<bench::TraceRow> trace;
       const std::string name = restart ? "Halpern, restarts (2/L_F)" : "Halpern (2/L_F)";
       fp::HalpernOptions options;
       options.tolerance = gamma * target;
@@ -133,7 +105,7 @@ int main(int argc, char** argv) {
       if (!restart) halpern_epochs = epochs;
       std::printf("%-8ld %-38s %12.0f %12ld %10.2f %9.3f\n", static_cast<long>(n), name.c_str(),
                   epochs, static_cast<long>(r.iterations), r.seconds, epochs / halpern_epochs);
-      thin_into(rows, trace);
+      bench::thin_into(rows, trace);
     }
 
     struct Variant {
@@ -162,13 +134,13 @@ int main(int argc, char** argv) {
                     variant.name, r.epochs(), static_cast<long>(r.iterations), r.seconds,
                     r.epochs() / halpern_epochs, static_cast<int>(seed));
         if (seed == 1) {
-          std::vector<Row> trace;
+          std::vector<bench::TraceRow> trace;
           for (const auto& p : r.trace) {
             trace.push_back({problem, variant.name, static_cast<long>(p.iteration),
                              static_cast<long long>(p.counters.oracle_calls), p.work, p.residual,
                              p.seconds});
           }
-          thin_into(rows, trace);
+          bench::thin_into(rows, trace);
         }
       }
       std::sort(epochs.begin(), epochs.end());
@@ -176,16 +148,9 @@ int main(int argc, char** argv) {
                   variant.name, epochs[1], "", "", epochs[1] / halpern_epochs);
     }
   }
-  std::ofstream out(csv);
-  if (!out) {
+  if (!bench::write_trace_csv(csv, rows)) {
     std::fprintf(stderr, "cannot write %s\n", csv.c_str());
     return 1;
-  }
-  out << "problem,method,iterations,oracle_calls,epochs,residual,seconds\n";
-  out.precision(10);
-  for (const auto& r : rows) {
-    out << '"' << r.problem << "\",\"" << r.method << "\"," << r.iterations << ',' << r.oracle_calls
-        << ',' << r.epochs << ',' << r.residual << ',' << r.seconds << '\n';
   }
   std::printf("traces written to %s\n", csv.c_str());
   return ok ? 0 : 1;

@@ -285,15 +285,19 @@ TEST_CASE("The finite-sum methods compose with core's Certified, solve and warm 
   static_assert(iterum::WarmStartable<const Page, LS, Eigen::VectorXd>);
   static_assert(iterum::Certificate<OperatorResidual<LS>, LS, Eigen::VectorXd>);
 
-  // The method driven by hand under Certified reproduces the facade bit for bit.
+  // The method driven by hand under Certified reproduces the facade bit for bit (the facade
+  // samples by importance here: L_Q = mean ||a_i||^2 < max ||a_i||^2, step 1/L_Q).
   const auto f = small_least_squares(3);
   const Eigen::VectorXd x0 = Eigen::VectorXd::LinSpaced(5, 1.0, -1.0);
-  const double eta = 1.0 / f.lipschitz();
+  const double l_q = fp::importance_lipschitz(f);
+  REQUIRE(l_q < f.lipschitz());
+  const double eta = 1.0 / l_q;
   const auto facade =
       fp::vr_halpern(f, x0, {.tolerance = 1e-9, .seed = 4, .lipschitz = f.lipschitz()});
   REQUIRE(facade.ok());
-  Page method(fp::PageHalpernMethod<LS>({.step = eta, .seed = 4}), OperatorResidual<LS>(f, eta),
-              {.every = 5.0, .work_unit = static_cast<double>(f.size())});
+  Page method(
+      fp::PageHalpernMethod<LS>({.step = eta, .sampling = fp::VrSampling::Importance, .seed = 4}),
+      OperatorResidual<LS>(f, eta), {.every = 5.0, .work_unit = static_cast<double>(f.size())});
   auto result =
       iterum::solve_from(f, method, method.init(f, x0), iterum::stop::residual_below(1e-9));
   method.finish(f, result, 1e-9);

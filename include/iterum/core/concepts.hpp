@@ -77,6 +77,18 @@ concept FiniteSum = requires(const F& f, Index i, const Vector<typename F::Scala
   f.component(i, x, out);
 };
 
+/// The optional importance-sampling part of `FiniteSum`: `f.component_lipschitz(i)` (convertible
+/// to double, finite, >= 0) is a constant L_i of component i, ||F_i(u) - F_i(v)||^2 <= L_i
+/// <F_i(u) - F_i(v), u - v> for cocoercive components (L_i = ||a_i||^2 for a least-squares row)
+/// or ||F_i(u) - F_i(v)|| <= L_i ||u - v|| for Lipschitz ones. The variance-reduced methods
+/// of `fixed_point/` then draw i with probability p_i = L_i / sum_j L_j and reweight by
+/// 1 / (n p_i) (`VrSampling::Importance`): their variance constant becomes the mean of the L_i
+/// instead of their maximum (docs/concepts.md#finitesum).
+template <class F>
+concept FiniteSumWithComponentLipschitz = FiniteSum<F> && requires(const F& f, Index i) {
+  { f.component_lipschitz(i) } -> std::convertible_to<double>;
+};
+
 /// A solver for A x = b with Eigen's lifecycle, usable as the inner-solver policy of a method.
 /// Valid expressions, for `LS& ls`, the operand `const A& a` (a matrix or operator type the
 /// solver accepts), `const Vector<S>& b` and `Vector<S>& x` (sized, holding the initial guess):

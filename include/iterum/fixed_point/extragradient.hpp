@@ -28,6 +28,7 @@
 #include <string_view>
 #include <utility>
 
+#include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
 #include "iterum/core/options.hpp"
@@ -35,6 +36,7 @@
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/fixed_point/anchored_extragradient_method.hpp"
+#include "iterum/fixed_point/component_sampler.hpp"
 #include "iterum/fixed_point/detail/finite_sum_facade.hpp"
 #include "iterum/fixed_point/extragradient_method.hpp"
 #include "iterum/fixed_point/finite_sum_result.hpp"
@@ -80,13 +82,14 @@ enum class ExtragradientVariant {
 }
 
 /// Options of `extragradient`: the control fields (core/options.hpp), the certificate cadence,
-/// then the method's settings. Either `step` or `lipschitz` must be given.
+/// then the method's settings. Either `step` or `lipschitz` must be given, unless the variant is
+/// `VarianceReduced` and F offers `component_lipschitz` (component_sampler.hpp).
 struct ExtragradientOptions {
   /// Stop when the certificate (operator_residual.hpp) is at most this (absolute).
   double tolerance = 1e-6;
   /// Iteration budget (`MaxIterations`). Unset: unlimited when `max_oracle_calls` is set (that
   /// budget bounds the run), else the iterations of about 1e9 multiply-adds of the variant's
-  /// expected work, at least 10 epochs (`default_work`, `iteration_budget`).
+  /// expected work, at least 10 and at most 10^6 epochs (`default_work`, `iteration_budget`).
   std::optional<Index> max_iterations{};
   /// Budget on the method's component evaluations (`BudgetExhausted`); unset: none.
   std::optional<std::int64_t> max_oracle_calls{};
@@ -112,6 +115,11 @@ struct ExtragradientOptions {
   /// mean-square one (VarianceReduced; `MatrixGame::mean_square_lipschitz()`), from which the
   /// theory step `extragradient_theory_step` is set when `step` is unset.
   std::optional<double> lipschitz{};
+  /// VarianceReduced: how i is drawn (component_sampler.hpp). `Auto`: by importance, p_i
+  /// proportional to `F::component_lipschitz(i)`, when F offers it, `step` is unset and
+  /// L_Q = mean L_i is below `lipschitz` (or `lipschitz` is unset); uniformly otherwise. Under
+  /// importance sampling the unset step is the theory step for L_Q.
+  VrSampling sampling = VrSampling::Auto;
   /// VarianceReduced: probability p of refreshing the snapshot, in (0, 1]; unset: 1/n.
   std::optional<double> snapshot_probability{};
   /// VarianceReduced: the weight alpha of u_k in ubar_k, in [0, 1); unset: 1 - p.
@@ -119,9 +127,14 @@ struct ExtragradientOptions {
 
   /// The work the default iteration budget allows: `default_work` multiply-adds, a component
   /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
-  /// epochs, whichever is more (as `VrHalpernOptions`).
+  /// epochs, whichever is more, and at most `default_max_epochs` epochs (as
+  /// `VrHalpernOptions`).
   static constexpr double default_work = 1e9;
   static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
+  /// The default work never exceeds this many epochs of component calls: a sum of 10
+  /// components is not given 10^8 epochs (measured: the theory step of EAG ran 12 s and
+  /// 3.3e7 epochs on a 10 x 3 least-squares sum before this cap, 0.4 s after).
+  static constexpr double default_max_epochs = 1e6;
 
   /// The iteration budget on `f`: `max_iterations` when set; else unlimited when
   /// `max_oracle_calls` is set, else the iterations whose expected work makes the default
@@ -136,18 +149,20 @@ struct ExtragradientOptions {
     const double calls = variant == ExtragradientVariant::VarianceReduced
                              ? 2.0 + snapshot_probability.value_or(1.0 / n) * n
                              : 2.0 * n;
-    const double budget = std::max(default_work, default_min_epochs * n * work.call);
+    const double epoch = n * work.call;
+    const double budget =
+        std::min(std::max(default_work, default_min_epochs * epoch), default_max_epochs * epoch);
     return detail::iterations_for(budget, calls * work.call + 2.0 * work.resolvent);
   }
 
   /// Throws `iterum::invalid_argument` naming `function` when neither `step` nor `lipschitz`
   /// is set, for a step or Lipschitz constant that is not positive and finite, p outside
   /// (0, 1], alpha outside [0, 1), or bad controls.
-  void validate(
-      std::string_view function = "iterum::fixed_point::ExtragradientOptions::validate") const {
+  void validate(std::string_view function = "iterum::fixed_point::ExtragradientOptions::validate",
+                bool step_derivable = false) const {
     validate_control(function, *this);
     detail::validate_certificate_step(function, certificate_step);
-    detail::validate_step_source(function, step, lipschitz);
+    detail::validate_step_source(function, step, lipschitz, step_derivable);
     if (snapshot_probability) {
       check::in_range(function, "options.snapshot_probability", *snapshot_probability, 0.0, 1.0,
                       check::Bound::Open, check::Bound::Closed);
@@ -190,14 +205,22 @@ template <class F, class X0>
     using Scalar = typename F::Scalar;
     constexpr std::string_view function = "iterum::fixed_point::extragradient";
     const Stopwatch clock;
-    options.validate(function);
+    const bool vr = options.variant == ExtragradientVariant::VarianceReduced;
+    options.validate(function, vr && FiniteSumWithComponentLipschitz<F> &&
+                                   options.sampling != VrSampling::Uniform);
     const Vector<Scalar> z0 = detail::checked_start(function, f, x0);
     const auto n = static_cast<Index>(f.size());
     const double p = options.snapshot_probability.value_or(1.0 / static_cast<double>(n));
     const double alpha = options.alpha.value_or(1.0 - p);
+    // L_Q > 0: importance sampling with that constant (VR-EG only); 0: uniform sampling.
+    const double l_q = vr ? detail::resolve_importance(function, f, options.sampling, options.step,
+                                                       options.lipschitz)
+                          : 0.0;
+    if (l_q == 0.0) detail::validate_step_source(function, options.step, options.lipschitz);
     const double step = options.step
                             ? *options.step
-                            : extragradient_theory_step(options.variant, *options.lipschitz, alpha);
+                            : extragradient_theory_step(
+                                  options.variant, l_q > 0.0 ? l_q : *options.lipschitz, alpha);
     if (!(step > 0 && std::isfinite(step))) {
       // Name the option the user set: the step derives from it (issue 11: a denormal p made
       // alpha = 1 - p round to 1 and the step 0, reported under a name the user never passed).
@@ -205,9 +228,10 @@ template <class F, class X0>
       const char* argument =
           no_room ? (options.alpha ? "options.alpha" : "options.snapshot_probability")
                   : "options.lipschitz";
-      check::fail(function, argument,
-                  "gives the step " + check::text(step) + ", which must be positive and finite",
-                  check::text(no_room ? (options.alpha ? alpha : p) : *options.lipschitz));
+      check::fail(
+          function, argument,
+          "gives the step " + check::text(step) + ", which must be positive and finite",
+          check::text(no_room ? (options.alpha ? alpha : p) : options.lipschitz.value_or(l_q)));
     }
     const Index budget = options.iteration_budget(f);
     switch (options.variant) {
@@ -225,7 +249,11 @@ template <class F, class X0>
         break;
     }
     const VrExtragradientMethod<F> method(
-        {.step = step, .snapshot_probability = p, .alpha = alpha, .seed = options.seed});
+        {.step = step,
+         .snapshot_probability = p,
+         .alpha = alpha,
+         .sampling = l_q > 0.0 ? VrSampling::Importance : VrSampling::Uniform,
+         .seed = options.seed});
     return detail::run_finite_sum(f, method, method.init(f, z0), options, step, budget, function,
                                   clock);
   } else {

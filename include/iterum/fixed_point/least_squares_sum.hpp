@@ -63,6 +63,10 @@ class LeastSquaresSum {
 
   /// L = max_i ||a_i||^2: the on-average cocoercivity constant (see the file comment).
   [[nodiscard]] Scalar lipschitz() const { return a_.rowwise().squaredNorm().maxCoeff(); }
+  /// L_i = ||a_i||^2: component i is (1/L_i)-cocoercive (and L_i-Lipschitz); the optional
+  /// `FiniteSum` member that importance sampling draws by (component_sampler.hpp), whose
+  /// constant L_Q = mean_i ||a_i||^2 = ||A||_F^2 / n is at most `lipschitz()`.
+  [[nodiscard]] Scalar component_lipschitz(Index i) const { return a_.row(i).squaredNorm(); }
   /// L_F = ||A||_2^2 / n, the Lipschitz (and inverse cocoercivity) constant of F, from the
   /// largest eigenvalue of A^T A / n (a dim x dim eigenproblem).
   [[nodiscard]] Scalar full_lipschitz() const {

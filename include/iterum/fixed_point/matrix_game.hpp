@@ -110,6 +110,16 @@ class MatrixGame {
     return std::sqrt(static_cast<Scalar>(size()) * std::max(row, col));
   }
 
+  /// L_i = N max(||a_i||, ||A_{:,i}||) (a part absent when i >= m or i >= n): the Lipschitz
+  /// constant of F_i, the optional `FiniteSum` member importance sampling draws by
+  /// (component_sampler.hpp). O(m + n).
+  [[nodiscard]] Scalar component_lipschitz(Index i) const {
+    Scalar c(0);
+    if (i < rows()) c = at_.col(i).squaredNorm();
+    if (i < cols()) c = std::max(c, a_.col(i).squaredNorm());
+    return static_cast<Scalar>(size()) * std::sqrt(c);
+  }
+
   [[nodiscard]] const Matrix<Scalar>& matrix() const noexcept { return a_; }
   /// The uniform strategies (x, y), the usual starting point.
   [[nodiscard]] Vector<Scalar> uniform_start() const {

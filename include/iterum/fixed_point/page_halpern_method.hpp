@@ -17,6 +17,9 @@
 /// n with probability p, about 6 sqrt(n) on average, instead of the n of a deterministic step:
 /// the source of the sqrt(n) saving, O~(n + sqrt(n) L/eps) component calls for
 /// ||F + G|| <= eps. (Schedules and batch as in the authors' public experiment code.)
+/// With `sampling = Importance` (component_sampler.hpp) the b indices are drawn independently
+/// with p_i proportional to L_i = `F::component_lipschitz(i)` and weighted by 1/(n p_i): the
+/// constant of the analysis becomes L_Q = mean L_i instead of max L_i, and eta = 1/L_Q.
 /// Run by `vr_halpern` under `iterum::Certified`; `on_certificate` applies the restart rule of
 /// vr_anchoring.hpp.
 
@@ -30,6 +33,7 @@
 #include "iterum/core/random.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/fixed_point/component_sampler.hpp"
 #include "iterum/fixed_point/finite_sum_oracle.hpp"
 #include "iterum/fixed_point/page_estimator.hpp"
 #include "iterum/fixed_point/vr_anchoring.hpp"
@@ -62,7 +66,9 @@ class PageHalpernMethod {
     VrRestart restart = VrRestart::Adaptive;    ///< anchor moves (vr_anchoring.hpp)
     double restart_decay = 0.5;                 ///< in (0, 1)
     std::optional<double> full_probability{};   ///< a constant p instead of the schedule p_k
-    std::uint64_t seed = 0;                     ///< seed of the engine `init` makes
+    /// Auto: `Importance` when F offers `component_lipschitz`, else `Uniform`.
+    VrSampling sampling = VrSampling::Uniform;
+    std::uint64_t seed = 0;  ///< seed of the engine `init` makes
   };
 
   explicit PageHalpernMethod(Params params = {})
@@ -81,7 +87,8 @@ class PageHalpernMethod {
     s.start_at(x0);
     s.trial.resize(x0.size());
     s.engine = make_engine(params_.seed);
-    s.estimator = PageEstimator<F>(f, batch(static_cast<Index>(f.size())));
+    s.estimator = PageEstimator<F>(f, batch(static_cast<Index>(f.size())),
+                                   make_component_sampler(f, params_.sampling));
     return s;
   }
 

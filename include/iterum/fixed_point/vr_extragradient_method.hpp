@@ -13,8 +13,10 @@
 ///
 /// with the step tau = gamma sqrt(1 - alpha) / L, gamma in (0, 1), L the mean-square Lipschitz
 /// constant (E_i ||F_i(u) - F_i(v)||^2 <= L^2 ||u - v||^2; `MatrixGame::mean_square_lipschitz`)
-/// (arXiv 2102.08352, Sec. 2; its recommended p = 1/n, alpha = 1 - p). Sampling is uniform (the
-/// paper also allows importance sampling, which this implementation does not offer). Cost: 2
+/// (arXiv 2102.08352, Sec. 2; its recommended p = 1/n, alpha = 1 - p). Sampling is uniform, or
+/// with `sampling = Importance` (which the paper's analysis also allows) i ~ p_i proportional to
+/// L_i = `F::component_lipschitz(i)` with the difference weighted by 1/(n p_i), so that L is
+/// the importance constant L_Q = mean L_i (component_sampler.hpp). Cost: 2
 /// component calls per iteration plus n at each snapshot refresh and n at the start: 2 + p n
 /// per iteration in expectation.
 
@@ -25,6 +27,7 @@
 #include "iterum/core/random.hpp"
 #include "iterum/core/result.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/fixed_point/component_sampler.hpp"
 #include "iterum/fixed_point/finite_sum_oracle.hpp"
 
 namespace iterum::fixed_point {
@@ -46,6 +49,7 @@ struct VrExtragradientState {
   Engine engine;               ///< the draws of i and of the snapshot coin, seeded by `init`
   Index refreshes = 0;         ///< snapshot refreshes (not counting the start)
   Counters counters{};
+  ComponentSampler sampler;  ///< draws i (uniform or importance), built by `init`
 };
 
 /// The loopless-SVRG extragradient of Alacaoglu & Malitsky (arXiv 2102.08352, Alg. 1); an
@@ -61,7 +65,9 @@ class VrExtragradientMethod {
     double step = 1.0;                             ///< tau
     std::optional<double> snapshot_probability{};  ///< p in (0, 1]; unset: 1/n
     std::optional<double> alpha{};                 ///< in [0, 1); unset: 1 - p
-    std::uint64_t seed = 0;                        ///< seed of the engine `init` makes
+    /// Auto: `Importance` when F offers `component_lipschitz`, else `Uniform`.
+    VrSampling sampling = VrSampling::Uniform;
+    std::uint64_t seed = 0;  ///< seed of the engine `init` makes
   };
 
   explicit VrExtragradientMethod(Params params = {})
@@ -94,18 +100,20 @@ class VrExtragradientMethod {
             static_cast<Scalar>(alpha(n)),
             make_engine(params_.seed),
             0,
-            {}};
+            {},
+            make_component_sampler(f, params_.sampling)};
     s.oracle.full(f, s.snapshot, s.f_snapshot, s.counters.oracle_calls);
     return s;
   }
 
-  /// out = F(w) + F_i(at) - F_i(w) for i drawn uniformly from the state's engine: the
-  /// unbiased estimate of F(at) the step uses (2 component calls).
+  /// out = F(w) + [F_i(at) - F_i(w)] / (n p_i) for i drawn from the state's sampler (uniform:
+  /// weight 1): the unbiased estimate of F(at) the step uses (2 component calls).
   void estimate(const F& f, State& s, const Vector<Scalar>& at, Vector<Scalar>& out) const {
-    const Index i = random::uniform_index(s.engine, s.oracle.size());
+    const Index i = s.sampler.draw(s.engine);
+    const auto w = static_cast<Scalar>(s.sampler.weight(i));
     out = s.f_snapshot;
-    s.oracle.add_component(f, i, at, Scalar(1), out, s.counters.oracle_calls);
-    s.oracle.add_component(f, i, s.snapshot, Scalar(-1), out, s.counters.oracle_calls);
+    s.oracle.add_component(f, i, at, w, out, s.counters.oracle_calls);
+    s.oracle.add_component(f, i, s.snapshot, -w, out, s.counters.oracle_calls);
   }
 
   /// One step of (VR-EG): 2 component calls, plus n when the snapshot is refreshed; no

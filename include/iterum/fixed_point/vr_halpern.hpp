@@ -24,6 +24,7 @@
 #include <string_view>
 #include <utility>
 
+#include "iterum/core/concepts.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/monitor.hpp"
 #include "iterum/core/options.hpp"
@@ -31,6 +32,7 @@
 #include "iterum/core/step_limits.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/fixed_point/component_sampler.hpp"
 #include "iterum/fixed_point/detail/finite_sum_facade.hpp"
 #include "iterum/fixed_point/finite_sum_result.hpp"
 #include "iterum/fixed_point/page_halpern_method.hpp"
@@ -46,13 +48,14 @@ enum class VrHalpernAlgorithm {
 };
 
 /// Options of `vr_halpern`: the control fields (core/options.hpp), the certificate cadence,
-/// then the method's settings. Either `step` or `lipschitz` must be given.
+/// then the method's settings. Either `step` or `lipschitz` must be given, unless F offers
+/// `component_lipschitz` (the step then follows from L_Q = mean L_i, component_sampler.hpp).
 struct VrHalpernOptions {
   /// Stop when the certificate (operator_residual.hpp) is at most this (absolute).
   double tolerance = 1e-6;
   /// Iteration budget (`MaxIterations`). Unset: unlimited when `max_oracle_calls` is set (that
   /// budget bounds the run), else the iterations of about 1e9 multiply-adds of the method's
-  /// expected work, at least 10 epochs (`default_work`, `iteration_budget`).
+  /// expected work, at least 10 and at most 10^6 epochs (`default_work`, `iteration_budget`).
   std::optional<Index> max_iterations{};
   /// Budget on the method's component evaluations (`BudgetExhausted`); unset: none.
   std::optional<std::int64_t> max_oracle_calls{};
@@ -80,6 +83,12 @@ struct VrHalpernOptions {
   /// (`InexactResolvent`) of the components (e.g. `LeastSquaresSum::lipschitz()`,
   /// `MatrixGame::mean_square_lipschitz()`).
   std::optional<double> lipschitz{};
+  /// How components are drawn (component_sampler.hpp). `Auto`: by importance, p_i proportional
+  /// to `F::component_lipschitz(i)`, when F offers it, `step` is unset and L_Q = mean L_i is
+  /// below `lipschitz` (or `lipschitz` is unset); uniformly otherwise. Under importance
+  /// sampling the unset step follows from L_Q (`lipschitz`, the uniform constant, is not used):
+  /// 1/L_Q for `Page`, sqrt(n)/L_Q for `InexactResolvent`.
+  VrSampling sampling = VrSampling::Auto;
   /// `Page`: minibatch size b; unset: floor(sqrt(n)).
   std::optional<Index> batch{};
   /// `Page`: a constant probability of a full evaluation instead of the schedule p_k.
@@ -102,10 +111,14 @@ struct VrHalpernOptions {
 
   /// The work the default iteration budget allows: `default_work` multiply-adds, a component
   /// call of F counting dim and a resolvent dim (1 + log2 dim), or `default_min_epochs`
-  /// epochs, whichever is more (measured: at most 6.7 s on the problems of
-  /// docs/fixed_point.md, for the largest, 40000 x 100 least squares).
+  /// epochs, whichever is more, and at most `default_max_epochs` epochs (measured: at most
+  /// 6.7 s on the problems of docs/fixed_point.md, for the largest, 40000 x 100 least squares).
   static constexpr double default_work = 1e9;
   static constexpr double default_min_epochs = 10.0;  ///< see `default_work`
+  /// The default work never exceeds this many epochs of component calls: a sum of 10
+  /// components is not given 10^8 epochs (measured: the theory step of EAG ran 12 s and
+  /// 3.3e7 epochs on a 10 x 3 least-squares sum before this cap, 0.4 s after).
+  static constexpr double default_max_epochs = 1e6;
 
   /// The iteration budget of `vr_halpern` running `method` on `f`: `max_iterations` when set;
   /// else unlimited when `max_oracle_calls` is set (that budget bounds the run), else the
@@ -142,16 +155,18 @@ struct VrHalpernOptions {
   template <class F>
   [[nodiscard]] static double default_budget(const F& f) {
     const detail::WorkModel<F> work(f);
-    return std::max(default_work, default_min_epochs * static_cast<double>(f.size()) * work.call);
+    const double epoch = static_cast<double>(f.size()) * work.call;
+    return std::min(std::max(default_work, default_min_epochs * epoch), default_max_epochs * epoch);
   }
 
   /// Throws `iterum::invalid_argument` naming `function` and the option for every value out of
-  /// range, and when neither `step` nor `lipschitz` is given.
-  void validate(
-      std::string_view function = "iterum::fixed_point::VrHalpernOptions::validate") const {
+  /// range, and when neither `step` nor `lipschitz` is given (unless `step_derivable`: the
+  /// facade passes true when the step can follow from F's component constants).
+  void validate(std::string_view function = "iterum::fixed_point::VrHalpernOptions::validate",
+                bool step_derivable = false) const {
     validate_control(function, *this);
     detail::validate_certificate_step(function, certificate_step);
-    detail::validate_step_source(function, step, lipschitz);
+    detail::validate_step_source(function, step, lipschitz, step_derivable);
     if (batch) check::positive(function, "options.batch", static_cast<double>(*batch));
     if (full_probability) {
       check::in_range(function, "options.full_probability", *full_probability, 0.0, 1.0,
@@ -202,26 +217,34 @@ template <class F, class X0>
     using Scalar = typename F::Scalar;
     constexpr std::string_view function = "iterum::fixed_point::vr_halpern";
     const Stopwatch clock;
-    options.validate(function);
+    options.validate(function,
+                     FiniteSumWithComponentLipschitz<F> && options.sampling != VrSampling::Uniform);
     const Vector<Scalar> u0 = detail::checked_start(function, f, x0);
     const auto n = static_cast<Index>(f.size());
     const double sqrt_n = std::sqrt(static_cast<double>(n));
+    // L_Q > 0: importance sampling with that constant; 0: uniform sampling.
+    const double l_q =
+        detail::resolve_importance(function, f, options.sampling, options.step, options.lipschitz);
+    if (l_q == 0.0) detail::validate_step_source(function, options.step, options.lipschitz);
+    const VrSampling sampling = l_q > 0.0 ? VrSampling::Importance : VrSampling::Uniform;
+    const double lipschitz_used = l_q > 0.0 ? l_q : options.lipschitz.value_or(0.0);
     if (options.algorithm == VrHalpernAlgorithm::Page) {
-      const double eta = options.step ? *options.step : 1.0 / *options.lipschitz;
+      const double eta = options.step ? *options.step : 1.0 / lipschitz_used;
       const PageHalpernMethod<F> method({.step = eta,
                                          .batch = options.batch,
                                          .anchoring = options.anchoring,
                                          .restart = options.restart,
                                          .restart_decay = options.restart_decay,
                                          .full_probability = options.full_probability,
+                                         .sampling = sampling,
                                          .seed = options.seed});
       return detail::run_finite_sum(f, method, method.init(f, u0), options, eta,
                                     options.iteration_budget(method, f), function, clock);
     } else {
-      const double eta = options.step ? *options.step : sqrt_n / *options.lipschitz;
+      const double eta = options.step ? *options.step : sqrt_n / lipschitz_used;
       const double p =
           options.snapshot_probability.value_or(n > 1 ? 1.0 / static_cast<double>(n) : 0.5);
-      const double lipschitz = options.lipschitz.value_or(1.0 / eta);
+      const double lipschitz = lipschitz_used > 0.0 ? lipschitz_used : 1.0 / eta;
       const double gamma = options.inner_step.value_or(
           options.inner_step_scale * std::sqrt(p * (1.0 - p)) / (1.0 + eta * lipschitz));
       const ResolventHalpernMethod<F> method(
@@ -232,6 +255,7 @@ template <class F, class X0>
            .anchoring = options.anchoring,
            .restart = options.restart,
            .restart_decay = options.restart_decay,
+           .sampling = sampling,
            .seed = options.seed});
       auto state = method.init(f, u0);
       state.limits = step_limits(options, clock);  // an outer step can be long: M_k inner steps

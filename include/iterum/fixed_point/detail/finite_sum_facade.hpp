@@ -23,10 +23,11 @@
 namespace iterum::fixed_point::detail {
 
 /// The step options every finite-sum method shares: `step`, or `lipschitz` to derive it from
-/// (at least one given; each positive and finite when given).
+/// (at least one given unless `derivable`: the step can come from the component constants;
+/// each positive and finite when given).
 inline void validate_step_source(std::string_view function, const std::optional<double>& step,
-                                 const std::optional<double>& lipschitz) {
-  if (!step && !lipschitz) {
+                                 const std::optional<double>& lipschitz, bool derivable = false) {
+  if (!step && !lipschitz && !derivable) {
     check::fail(function, "options.step",
                 "must be given, or options.lipschitz from which it is derived", "unset");
   }
