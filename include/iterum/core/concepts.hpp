@@ -4,7 +4,9 @@
 /// @brief The named contracts of iterum. Each concept lists its valid expressions; the full
 /// description, semantics and models are in docs/concepts.md.
 
+#include <Eigen/SparseCore>
 #include <concepts>
+#include <cstdint>
 #include <optional>
 #include <type_traits>
 
@@ -224,6 +226,32 @@ concept Method = requires(M& m, const Problem& p, typename M::State& s) {
 template <class M, class Problem, class Warm>
 concept WarmStartable = requires(M& m, const Problem& p, const Warm& w) {
   { m.init(p, w) } -> std::same_as<typename M::State>;
+};
+
+/// A random sketching operator S (d x m, d = `s.rows()` usually much smaller than m =
+/// `s.cols()`), applied to tall data: S A for a dense or sparse A with m rows, S x for a vector.
+/// Its randomness is counter-based: column j of S is a pure function of (`s.seed()`, j) (a
+/// hash of the pair, no sequential engine), so any block of columns of S can be generated on its
+/// own, e.g. by the process that owns the matching rows of A. Valid expressions, for
+/// `const S& s`, `const Matrix<double>& a` and `const Eigen::SparseMatrix<double>& sa` with
+/// `s.cols()` rows, `const Vector<double>& x` sized `s.cols()`, and an `Index j0`:
+///   `s.rows()` (d); `s.cols()` (m); `s.seed()` -> `std::uint64_t`;
+///   `s.apply(a)`, `s.apply(sa)` -> convertible to `Matrix<double>` (S A, d x a.cols());
+///   `s.apply(x)` -> convertible to `Vector<double>` (S x);
+///   `s.apply_columns(j0, a)` -> convertible to `Matrix<double>` (S(:, j0 : j0 + a.rows()) a,
+///   the share of S A that rows j0.. of A contribute; the shares of row blocks add up to S A).
+/// Models: `sketch::GaussianSketch`, `sketch::SparseSign`, `sketch::Srht`, `sketch::CountSketch`.
+template <class S>
+concept Sketch = requires(const S& s, const Matrix<double>& a,
+                          const Eigen::SparseMatrix<double>& sa, const Vector<double>& x,
+                          Index j0) {
+  { s.rows() } -> std::convertible_to<Index>;
+  { s.cols() } -> std::convertible_to<Index>;
+  { s.seed() } -> std::convertible_to<std::uint64_t>;
+  { s.apply(a) } -> std::convertible_to<Matrix<double>>;
+  { s.apply(sa) } -> std::convertible_to<Matrix<double>>;
+  { s.apply(x) } -> std::convertible_to<Vector<double>>;
+  { s.apply_columns(j0, a) } -> std::convertible_to<Matrix<double>>;
 };
 
 }  // namespace iterum
