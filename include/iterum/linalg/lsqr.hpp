@@ -36,6 +36,7 @@
 #include "iterum/core/types.hpp"
 #include "iterum/linalg/least_squares_system.hpp"
 #include "iterum/linalg/operators.hpp"
+#include "iterum/linalg/right_preconditioned_operator.hpp"
 
 namespace iterum::linalg {
 
@@ -147,13 +148,19 @@ class LsqrMethod {
     state.av.resize(m);
     state.atu.resize(n);
     state.counters = {};
-    // beta_1 u_1 = b - A x0, alpha_1 v_1 = A^T u_1 (Paige & Saunders, eq. 3.1).
-    problem.a.apply(state.x, state.av);
-    state.u = problem.b - state.av;
+    // beta_1 u_1 = b - A x0, alpha_1 v_1 = A^T u_1 (Paige & Saunders, eq. 3.1); no product
+    // for x0 = 0.
+    if (state.x.isZero(0)) {
+      state.u = problem.b;
+    } else {
+      problem.a.apply(state.x, state.av);
+      state.u = problem.b - state.av;
+      ++state.counters.matvecs;
+    }
     state.beta = state.u.norm();
     if (state.beta > 0) state.u /= state.beta;
     problem.a.apply_adjoint(state.u, state.v);
-    state.counters.matvecs = 2;
+    ++state.counters.matvecs;
     state.alpha = state.v.norm();
     if (state.alpha > 0) state.v /= state.alpha;
     state.w = state.v;
@@ -272,31 +279,6 @@ requires AdjointOperator<Op>
 }
 
 namespace detail {
-
-/// A R^{-1} for an operator A and a right preconditioner P = R^{-1} (both `AdjointOperator`s):
-/// what LSQR iterates on when preconditioned. Holds both by reference and one n-vector of
-/// workspace.
-template <class Op, class P>
-class RightPreconditionedOperator {
- public:
-  using Scalar = typename Op::Scalar;
-  RightPreconditionedOperator(const Op& a, const P& p) : a_(&a), p_(&p), t_(a.cols()) {}
-  [[nodiscard]] Index rows() const noexcept { return a_->rows(); }
-  [[nodiscard]] Index cols() const noexcept { return a_->cols(); }
-  void apply(const Vector<Scalar>& y, Vector<Scalar>& out) const {
-    p_->apply(y, t_);
-    a_->apply(t_, out);
-  }
-  void apply_adjoint(const Vector<Scalar>& z, Vector<Scalar>& out) const {
-    a_->apply_adjoint(z, t_);
-    p_->apply_adjoint(t_, out);
-  }
-
- private:
-  const Op* a_;
-  const P* p_;
-  mutable Vector<Scalar> t_;
-};
 
 /// The identity as a right preconditioner (no preconditioning).
 struct NoRightPreconditioner {};
@@ -538,9 +520,8 @@ auto lsqr_impl(const A& a, const B& b, const X0* x0, const P* preconditioner,
   const auto input = check_least_squares_input(function, a, b, x0);
   if constexpr (!std::is_same_v<P, NoRightPreconditioner>) {
     check::size(function, "right_preconditioner", preconditioner->rows(), a.cols(),
-                "must be square with as many rows as A has columns");
-    check::size(function, "right_preconditioner", preconditioner->cols(), a.cols(),
-                "must be square with as many columns as A has columns");
+                "must have as many rows as A has columns");
+    check::not_empty(function, "right_preconditioner", preconditioner->cols());
   }
   const double a_norm = frobenius_norm_or(a, 0.0);
   return with_operator(a, [&](const auto& op) {
@@ -605,9 +586,11 @@ requires(!std::is_same_v<X0, LsqrOptions>)
   }
 }
 
-/// As above, right-preconditioned: LSQR runs on A R^{-1} for the correction from `x0`, where
-/// `right_preconditioner` (an `AdjointOperator`, n by n) applies R^{-1} and R^{-T}, e.g. a
-/// `TriangularPreconditioner` built from the R factor of a sketch S A (sketch-and-precondition).
+/// As above, right-preconditioned: LSQR runs on A N for the correction from `x0`, where
+/// `right_preconditioner` N (an `AdjointOperator`, n by k, k <= n) applies N and N^T: N = R^{-1}
+/// for an n by n R, e.g. a
+/// `TriangularPreconditioner` built from the R factor of a sketch S A (sketch-and-precondition),
+/// or N = V_r Sigma_r^{-1} from an SVD of the sketch when A is rank deficient (LSRN).
 /// The stop test reads the estimates of the preconditioned problem; the certificate is
 /// recomputed on A itself (for a user operator with the norm estimated by 8 power steps,
 /// counted in `counters.matvecs`).
