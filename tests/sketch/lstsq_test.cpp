@@ -48,7 +48,7 @@ void require_certified(const Eigen::MatrixXd& a, const Eigen::VectorXd& b,
   const Eigen::VectorXd r = b - a * result.x;
   const double s1 = r.norm() / (b.norm() + a.norm() * result.x.norm());
   const double s2 = (a.transpose() * r).norm() / (a.norm() * r.norm());
-  const double certificate = r.norm() == 0 ? 0.0 : std::min(s1, s2);
+  const double certificate = r.norm() == 0 ? 0.0 : (s1 <= tolerance ? s1 : s2);
   const double floor = 10 * 0x1p-53 * a.norm() * result.x.norm() / r.norm();
   const double target = std::max(tolerance, floor);
   INFO("certificate " << certificate << ", target " << target << ", reported " << result.residual

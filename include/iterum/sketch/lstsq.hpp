@@ -28,9 +28,11 @@
 /// Alg. 1), and the iterations run on A N (r columns): the minimum-norm least-squares solution;
 /// `rank` < n tells.
 ///
-/// The certificate (`residual`) is Paige and Saunders' min(||r|| / (||b|| + ||A|| ||x||),
-/// ||A^T r|| / (||A|| ||r||)), r = b - A x, ||A|| the Frobenius norm, recomputed from the
-/// returned x: 0 when A x = b exactly. Its rounding floor is about u ||A|| ||x|| / ||r||
+/// The certificate (`residual`) is ||A^T r|| / (||A|| ||r||), r = b - A x, ||A|| the Frobenius
+/// norm, recomputed from the returned x (Paige and Saunders' stopping rule S2); when x already
+/// solves a consistent system, ||r|| / (||b|| + ||A|| ||x||) <= tolerance (their rule S1), it is
+/// that value instead (0 when A x = b exactly). The rounding floor of S2 is about
+/// u ||A|| ||x|| / ||r||
 /// (u = 2^-53: the error of the computed r, amplified as the condition of the problem grows),
 /// which exceeds any fixed tolerance for ill-conditioned A; the stop test is therefore scaled:
 /// `target` = max(tolerance, 10 u ||A|| ||x|| / ||r||), and `Converged` means residual <= target.
@@ -221,8 +223,15 @@ inline Certified certify(double a_norm, double b_norm, double tolerance, const V
   Certified c;
   c.residual_norm = r.norm();
   const double x_norm = x.norm();
-  c.residual =
-      linalg::LsqrMethod<double>::certificate(a_norm, b_norm, x_norm, c.residual_norm, g.norm());
+  // ||A^T r|| / (||A|| ||r||), unless x already solves a consistent system to the tolerance,
+  // ||r|| / (||b|| + ||A|| ||x||) <= tolerance (then the first is round-off over round-off).
+  const double consistent = c.residual_norm / (b_norm + a_norm * x_norm);
+  if (c.residual_norm == 0 || consistent <= tolerance) {
+    c.residual = c.residual_norm == 0 ? 0.0 : consistent;
+  } else {
+    c.residual = a_norm > 0 ? g.norm() / (a_norm * c.residual_norm)
+                            : std::numeric_limits<double>::infinity();
+  }
   const double floor = c.residual_norm > 0 ? 10.0 * std::numeric_limits<double>::epsilon() / 2 *
                                                  a_norm * x_norm / c.residual_norm
                                            : 0.0;
