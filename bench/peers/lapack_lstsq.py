@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """LAPACK least squares on the data bench/sketch/lstsq_trace writes with --npy DIR: NumPy's
-lstsq (LAPACK gelsd, SVD-based) and SciPy's lstsq(lapack_driver='gelsy') (pivoted QR), median
+lstsq (LAPACK gelsd, SVD-based), SciPy's lstsq(lapack_driver='gelsy') (pivoted QR) and LAPACK
+dgels (unpivoted Householder QR, through scipy.linalg.lapack), median
 seconds of --repeats runs each, relative error against a Householder QR (numpy.linalg.qr) and
 the certificate ||A^T r|| / (||A||_F ||r||).
 
@@ -15,6 +16,7 @@ import time
 import numpy as np
 import scipy
 import scipy.linalg
+import scipy.linalg.lapack
 
 
 def median_seconds(repeats, run):
@@ -50,6 +52,7 @@ def main():
             ("numpy_lstsq_gelsd", lambda: np.linalg.lstsq(a, b, rcond=None)[0]),
             ("scipy_lstsq_gelsy", lambda: scipy.linalg.lstsq(a, b, lapack_driver="gelsy",
                                                              check_finite=False)[0]),
+            ("lapack_dgels", lambda: scipy.linalg.lapack.dgels(a, b)[1][:n]),
         ]:
             seconds, x = median_seconds(repeats, run)
             res = b - a @ x
