@@ -7,14 +7,14 @@
 /// `least_squares_certificate`.
 ///
 /// Algorithm: Paige & Saunders, "LSQR: An algorithm for sparse linear equations and sparse least
-/// squares", ACM TOMS 8(1), 1982: Golub–Kahan bidiagonalization (Sec. 3, eqs. 3.1–3.2), the QR
-/// update of the bidiagonal (Sec. 4.1, "Algorithm LSQR"), the damped variant (Sec. 4.2: one
-/// extra plane rotation per step eliminates damp), the estimates of ||A||_F, ||r|| and ||A^T r||
-/// (Sec. 5.1–5.3) and the stopping rules S1 and S2 (Sec. 6), used here with atol = btol =
+/// squares", ACM TOMS 8(1), 1982: Golub–Kahan bidiagonalization, the QR update of the
+/// bidiagonal ("Algorithm LSQR"), the damped variant (one extra plane rotation per
+/// step eliminates damp), the estimates of ||A||_F, ||r|| and ||A^T r||
+/// and the stopping rules S1 and S2, used here with atol = btol =
 /// tolerance. A warm start x0 solves for the correction (A dx = b - A x0). With a right
 /// preconditioner P = R^{-1} the iteration runs on A R^{-1} and x = x0 + R^{-1} y, the stable
 /// form of sketch-and-precondition (Meier, Nakatsukasa, Townsend & Webb, arXiv 2302.07202,
-/// Sec. 5: unpreconditioned LSQR on A R^{-1}, warm-started from a good point).
+/// unpreconditioned LSQR on A R^{-1}, warm-started from a good point).
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -104,7 +104,7 @@ struct LsqrState {
   Counters counters{};
 };
 
-/// LSQR (Paige & Saunders 1982, Algorithm LSQR of Sec. 4.1 with the damping of Sec. 4.2) as an
+/// LSQR (Paige & Saunders 1982, Algorithm LSQR with damping) as an
 /// `iterum::Method` over `LeastSquaresSystem<Op>`, `Op` an `AdjointOperator`.
 template <class Scalar>
 class LsqrMethod {
@@ -148,7 +148,7 @@ class LsqrMethod {
     state.av.resize(m);
     state.atu.resize(n);
     state.counters = {};
-    // beta_1 u_1 = b - A x0, alpha_1 v_1 = A^T u_1 (Paige & Saunders, eq. 3.1); no product
+    // beta_1 u_1 = b - A x0, alpha_1 v_1 = A^T u_1 (Paige & Saunders 1982); no product
     // for x0 = 0.
     if (state.x.isZero(0)) {
       state.u = problem.b;
@@ -182,7 +182,7 @@ class LsqrMethod {
   template <class Op>
   std::optional<Status> step(const LeastSquaresSystem<Op>& problem, State& s) const {
     const auto damping = static_cast<Scalar>(params_.damping);
-    // Bidiagonalization (eq. 3.2): beta u = A v - alpha u, alpha v = A^T u - beta v.
+    // Bidiagonalization: beta u = A v - alpha u, alpha v = A^T u - beta v.
     problem.a.apply(s.v, s.av);
     s.u = s.av - s.alpha * s.u;
     s.beta = s.u.norm();
@@ -193,7 +193,7 @@ class LsqrMethod {
     if (s.alpha > 0) s.v /= s.alpha;
     s.counters.matvecs += 2;
     s.a_norm2 += static_cast<double>(s.beta * s.beta + damping * damping + s.alpha * s.alpha);
-    // Eliminate the damping (Sec. 4.2), then the subdiagonal beta (Sec. 4.1).
+    // Eliminate the damping, then the subdiagonal beta (Paige & Saunders 1982).
     const Scalar rho_bar1 = std::hypot(s.rho_bar, damping);
     if (!(rho_bar1 > 0))
       return std::isfinite(rho_bar1) ? Status::Breakdown : Status::NumericalIssue;
@@ -211,8 +211,8 @@ class LsqrMethod {
     // x += (phi / rho) w, w = v - (theta / rho) w.
     s.x += (phi / rho) * s.w;
     s.w = s.v - (theta / rho) * s.w;
-    // Estimates (Sec. 5.1-5.3): ||rbar||^2 = phi_bar^2 + sum psi^2, ||Abar^T rbar|| =
-    // alpha_{k+1} |c_k phi_bar_k| (= alpha_{k+1} |sn phi| before the update of phi_bar).
+    // Estimates of the norms (Paige & Saunders 1982): ||rbar||^2 = phi_bar^2 + sum psi^2, ||Abar^T
+    // rbar|| = alpha_{k+1} |c_k phi_bar_k| (= alpha_{k+1} |sn phi| before the update of phi_bar).
     s.damped2 += static_cast<double>(psi * psi);
     s.r_norm = std::sqrt(static_cast<double>(s.phi_bar * s.phi_bar) + s.damped2);
     s.ar_norm = static_cast<double>(s.alpha * std::abs(sn * phi));
@@ -229,8 +229,8 @@ class LsqrMethod {
     return certificate(std::sqrt(s.a_norm2), s.b_norm, s.x_norm, s.r_norm, s.ar_norm);
   }
 
-  /// min(S1, S2) of Paige & Saunders (Sec. 6) with atol = btol, from the norms it reads: 0 when
-  /// the residual or A^T r vanishes, infinity while ||A|| is still unknown.
+  /// min(S1, S2) of Paige & Saunders' stopping criteria with atol = btol, from the norms it reads:
+  /// 0 when the residual or A^T r vanishes, infinity while ||A|| is still unknown.
   [[nodiscard]] static double certificate(double a_norm, double b_norm, double x_norm,
                                           double r_norm, double ar_norm) noexcept {
     if (r_norm == 0 || ar_norm == 0) return 0.0;

@@ -6,9 +6,9 @@
 /// `iterum::linalg::minres(A, b[, x0], options)`.
 ///
 /// Algorithm: Paige & Saunders, "Solution of sparse indefinite systems of linear equations",
-/// SIAM J. Numer. Anal. 12(4), 1975, Sec. 6: the Lanczos process (eq. 2.1), the QR
+/// SIAM J. Numer. Anal. 12(4), 1975: the Lanczos process, the QR
 /// factorization of the tridiagonal T_k by plane rotations updated one column per step
-/// (Sec. 5) and the three-term recurrence for the directions W_k = V_k R_k^{-1}; the residual
+/// and the three-term recurrence for the directions W_k = V_k R_k^{-1}; the residual
 /// norm is the running product phi_bar_k (no extra product). The step follows the layout of
 /// the authors' reference code (SOL minres, unpreconditioned). Per iteration: one product,
 /// two inner products, four vector updates.
@@ -149,7 +149,7 @@ class MinresMethod {
     const double exhausted =
         10.0 * static_cast<double>(std::numeric_limits<Scalar>::epsilon()) * std::sqrt(s.t_norm2);
     if (!(static_cast<double>(s.beta) > exhausted)) return Status::Breakdown;
-    // Lanczos (eq. 2.1): beta_{k+1} v_{k+1} = A v_k - alpha_k v_k - beta_k v_{k-1}.
+    // Lanczos: beta_{k+1} v_{k+1} = A v_k - alpha_k v_k - beta_k v_{k-1}.
     s.v = s.y / s.beta;
     problem.a.apply(s.v, s.y);
     ++s.counters.matvecs;
@@ -161,7 +161,7 @@ class MinresMethod {
     s.old_beta = s.beta;
     s.beta = s.r2.norm();
     s.t_norm2 += static_cast<double>(alpha * alpha + s.old_beta * s.old_beta + s.beta * s.beta);
-    // Apply the previous rotation to the new column of T_k, then the new rotation (Sec. 5).
+    // Apply the previous rotation to the new column of T_k, then the new rotation.
     const Scalar old_epsilon = s.epsilon;
     const Scalar delta = s.cs * s.d_bar + s.sn * alpha;
     const Scalar g_bar = s.sn * s.d_bar - s.cs * alpha;

@@ -15,18 +15,17 @@
 ///   optimum in expectation for Gaussian sketches (reported as `expected_residual_inflation`).
 /// - `SketchAndPrecondition` (default) runs LSQR (Paige & Saunders 1982) on A R^{-1} for the
 ///   correction from x0: the stable variant of Meier, Nakatsukasa, Townsend & Webb (arXiv
-///   2302.07202, Sec. 5: plain LSQR on the preconditioned operator, warm-started at the
+///   2302.07202: plain LSQR on the preconditioned operator, warm-started at the
 ///   sketch-and-solve point), restarted from the current x when the certificate recomputed on
 ///   A misses the target.
 /// - `IterativeSketching` runs x+ = x + alpha R^{-1} R^{-T} A^T (b - A x) + beta (x - x-) with
 ///   alpha = (1 - n/d)^2, beta = n/d: iterative sketching with heavy-ball momentum (Epperly,
 ///   "Fast and forward stable randomized algorithms for linear least-squares problems", arXiv
-///   2311.04362, Sec. 5 and its reference code; Ozaslan, Pilanci & Arikan, arXiv 1911.09747);
+///   2311.04362, and its reference code; Ozaslan, Pilanci & Arikan, arXiv 1911.09747);
 ///   forward stable, each step certified exactly from the residual it computes anyway.
 /// Rank-deficient A (kappa of the sketch above 1 / rank_tolerance): the preconditioner becomes
-/// N = V_r Sigma_r^{-1} from an SVD of R, as in LSRN (Meng, Saunders & Mahoney, SISC 2014,
-/// Alg. 1), and the iterations run on A N (r columns): the minimum-norm least-squares solution;
-/// `rank` < n tells.
+/// N = V_r Sigma_r^{-1} from an SVD of R, as in LSRN (Meng, Saunders & Mahoney, SISC 2014), and the
+/// iterations run on A N (r columns): the minimum-norm least-squares solution; `rank` < n tells.
 ///
 /// The certificate (`residual`) is ||A^T r|| / (||A|| ||r||), r = b - A x, ||A|| the Frobenius
 /// norm, recomputed from the returned x (Paige and Saunders' stopping rule S2); when x already
@@ -302,7 +301,7 @@ LstsqResult lstsq_impl(const A& a_in, const B& b_in, const LstsqOptions& options
     triangular.emplace(r_factor);
     x = r_factor.triangularView<Eigen::Upper>().solve(qtb_head);
   } else {
-    // LSRN (Meng, Saunders & Mahoney, Alg. 1): S A = Q U Sigma V^T; keep sigma_i > tol sigma_1.
+    // LSRN (Meng, Saunders & Mahoney, SISC 2014): S A = Q U Sigma V^T; keep sigma_i > tol sigma_1.
     const Eigen::BDCSVD<Matrix<double>> svd(r_factor, Eigen::ComputeThinU | Eigen::ComputeThinV);
     const Vector<double>& sigma = svd.singularValues();
     Index rank = 0;
