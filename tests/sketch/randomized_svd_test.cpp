@@ -234,8 +234,8 @@ TEST_CASE("randomized SVD: bad input throws invalid_argument naming it", "[sketc
 TEST_CASE("randomized SVD: as accurate as scikit-learn's randomized_svd at equal parameters",
           "[sketch][rsvd][peer]") {
   // tests/sketch/fixtures/sklearn_rsvd.txt, made by bench/peers/sklearn_rsvd.py fixture: the
-  // median over 15 random states (iterum: over 15 seeds) of sklearn's ||A - U S V^T||_2 / sigma_{k+1} for q = 0, 1, 2 on
-  // the same 300 x 200 matrix (sigma_j = j^-1/2), k = 20, p = 10.
+  // median over 15 random states (iterum: over 15 seeds) of sklearn's ||A - U S V^T||_2 /
+  // sigma_{k+1} for q = 0, 1, 2 on the same 300 x 200 matrix (sigma_j = j^-1/2), k = 20, p = 10.
   const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / "sklearn_rsvd.txt";
   std::ifstream in(path);
   REQUIRE(in.good());

@@ -12,6 +12,7 @@
 #include "iterum/sketch/sparse_sign.hpp"
 #include "iterum/sketch/srht.hpp"
 #include "support/catch_compat.hpp"
+#include "support/low_rank.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -29,13 +30,6 @@ static_assert(iterum::Sketch<CountSketch>);
 static_assert(!iterum::Sketch<Eigen::MatrixXd>);
 
 namespace {
-
-// A random m x n matrix with orthonormal columns (thin Q of a Gaussian matrix).
-Eigen::MatrixXd ops_orthonormal(Index m, Index n, std::uint64_t seed) {
-  const Eigen::MatrixXd g = iterum::test::normal_matrix(m, n, seed);
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
-  return qr.householderQ() * Eigen::MatrixXd::Identity(m, n);
-}
 
 double ops_condition(const Eigen::MatrixXd& a) {
   const Eigen::VectorXd s = Eigen::JacobiSVD<Eigen::MatrixXd>(a).singularValues();
@@ -75,7 +69,7 @@ TEST_CASE("every sketch is a subspace embedding within the Marchenko-Pastur boun
           "[sketch][operators]") {
   const Index m = 4000;
   const Index n = 20;
-  const Eigen::MatrixXd u = ops_orthonormal(m, n, 11);
+  const Eigen::MatrixXd u = iterum::test::random_orthonormal(m, n, 11);
   for (const Index ratio : {4, 12}) {
     const Index d = ratio * n;
     const double bound = ops_kappa_bound(n, d);
@@ -95,7 +89,7 @@ TEST_CASE("CountSketch embeds incoherent subspaces but needs d = O(n^2) for cohe
   const Index m = 4000;
   const Index n = 20;
   // Incoherent U (uniform leverage): CountSketch is within the bound at d = 4n and 12n too.
-  const Eigen::MatrixXd u = ops_orthonormal(m, n, 11);
+  const Eigen::MatrixXd u = iterum::test::random_orthonormal(m, n, 11);
   for (const Index ratio : {4, 12}) {
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       CAPTURE(ratio, seed);

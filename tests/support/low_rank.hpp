@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "iterum/core/types.hpp"
-#include "support/random_data.hpp"
+#include "random_data.hpp"
 
 namespace iterum::test {
 

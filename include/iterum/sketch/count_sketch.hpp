@@ -35,18 +35,13 @@ class CountSketch : public SketchOperator<CountSketch> {
   /// The row of the nonzero of column j (0 <= j < cols()).
   [[nodiscard]] Index bucket(Index j) const {
     Index row = 0;
-    double value = 0.0;
-    check_column(j);
-    detail::sparse_sign_column(key_, rows(), 1, j, &row, &value);
+    (void)entry(j, row);
     return row;
   }
   /// The sign (+1 or -1) of the nonzero of column j.
   [[nodiscard]] double sign(Index j) const {
     Index row = 0;
-    double value = 0.0;
-    check_column(j);
-    detail::sparse_sign_column(key_, rows(), 1, j, &row, &value);
-    return value;
+    return entry(j, row);
   }
 
   /// S as a sparse matrix (for tests and small problems).
@@ -57,9 +52,13 @@ class CountSketch : public SketchOperator<CountSketch> {
  private:
   friend class SketchOperator<CountSketch>;
 
-  void check_column(Index j) const {
+  // The nonzero of column j: its row into `row`, its value returned.
+  double entry(Index j, Index& row) const {
     check::that(j >= 0 && j < cols(), "iterum::sketch::CountSketch", "j",
                 "must lie in [0, cols())");
+    double value = 0.0;
+    detail::sparse_sign_column(key_, rows(), 1, j, &row, &value);
+    return value;
   }
   template <class Out>
   void add_dense(Index j0, const Eigen::Ref<const Matrix<double>>& block, Out& out) const {
