@@ -40,6 +40,15 @@ concept DiagonalAccess = LinearOperator<Op> && requires(const Op& a) {
   { a.diagonal() } -> std::convertible_to<Vector<typename Op::Scalar>>;
 };
 
+/// A `LinearOperator` that also applies its adjoint (what least-squares solvers such as LSQR
+/// need for a rectangular A): for `const Op& a`, `const Vector<S>& y` (sized `a.rows()`) and a
+/// `Vector<S>& x` already sized `a.cols()`, `a.apply_adjoint(y, x)` sets x = A^T y.
+template <class Op>
+concept AdjointOperator = LinearOperator<Op> &&
+    requires(const Op& a, const Vector<typename Op::Scalar>& y, Vector<typename Op::Scalar>& x) {
+  a.apply_adjoint(y, x);
+};
+
 /// An approximate inverse M^{-1} of an operator, set up once and applied every iteration:
 ///   `p.compute(a)` (set up for operator `a`); `p.apply(r, z)` (sets z = M^{-1} r, z sized).
 template <class P, class Op>

@@ -22,7 +22,7 @@
 namespace iterum::linalg {
 
 /// y = A x for an Eigen matrix `MatrixType`: a plain dense matrix (any storage order) or a
-/// sparse matrix (row- or column-major). Models `DiagonalAccess`.
+/// sparse matrix (row- or column-major). Models `DiagonalAccess` and `AdjointOperator`.
 /// Preconditions: the matrix outlives the operator.
 template <class MatrixType>
 class MatrixOperator {
@@ -35,6 +35,11 @@ class MatrixOperator {
   [[nodiscard]] Index cols() const noexcept { return a_->cols(); }
   void apply(const Eigen::Ref<const Vector<Scalar>>& x, Eigen::Ref<Vector<Scalar>> y) const {
     y.noalias() = *a_ * x;
+  }
+  /// x = A^T y (models `AdjointOperator`; the matrix may be rectangular).
+  void apply_adjoint(const Eigen::Ref<const Vector<Scalar>>& y,
+                     Eigen::Ref<Vector<Scalar>> x) const {
+    x.noalias() = a_->transpose() * y;
   }
   [[nodiscard]] Vector<Scalar> diagonal() const { return a_->diagonal(); }
   [[nodiscard]] const MatrixType& matrix() const noexcept { return *a_; }
