@@ -51,12 +51,15 @@ int main() {
                  {"iterative sketching", LstsqMethod::IterativeSketching}};
   bool ok = true;
   for (const auto& [name, method] : methods) {
+    // At kappa = 1e8 the certificate's rounding floor (about 1e-10) lies above the default
+    // tolerance 1e-12: the iterative methods end Stalled at the floor, as accurate as QR.
     const auto r = iterum::sketch::lstsq(a, b, {.seed = 1, .method = method});
     const double error = (r.x - x_qr).norm() / x_qr.norm();
     std::printf("%-26s %-14s %5ld %6ld %11.2e %11.2e %11.2e\n", name,
                 std::string(iterum::to_string(r.status)).c_str(), static_cast<long>(r.iterations),
                 static_cast<long>(r.passes), error, r.residual_norm / r_qr - 1.0, r.residual);
-    if (method != LstsqMethod::SketchAndSolve) ok = ok && r.ok() && error < 1e-6;
+    const bool at_floor = r.ok() || r.status == iterum::Status::Stalled;
+    if (method != LstsqMethod::SketchAndSolve) ok = ok && at_floor && error < 1e-6;
     if (method == LstsqMethod::SketchAndSolve) {
       std::printf("%-26s expected residual inflation %.4f, kappa(SA) ~ %.2e\n", "",
                   r.expected_residual_inflation, r.condition_estimate);

@@ -230,8 +230,10 @@ Facade bcd_lasso_facade() {
     out.iterations = r.iterations;
     out.tolerance = o.tolerance;
     out.slack = 1e-13;
+    // The objective and the gap are in the caller's units: with y near 1e200 they exceed the
+    // double range (+inf is then their value); never NaN.
     out.finite = iterum::robust::all_finite(r.x) && std::isfinite(r.residual) &&
-                 std::isfinite(r.intercept) && std::isfinite(r.objective);
+                 std::isfinite(r.intercept) && !std::isnan(r.objective) && !std::isnan(r.gap);
     out.certificate = lasso_relative_gap(args[0].value, args[1].value, r.x, lambda);
     return out;
   };

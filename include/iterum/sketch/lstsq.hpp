@@ -34,7 +34,10 @@
 /// u ||A|| ||x|| / ||r||
 /// (u = 2^-53: the error of the computed r, amplified as the condition of the problem grows),
 /// which exceeds any fixed tolerance for ill-conditioned A; the stop test is therefore scaled:
-/// `target` = max(tolerance, 10 u ||A|| ||x|| / ||r||), and `Converged` means residual <= target.
+/// `target` = max(tolerance, 10 u ||A|| ||x|| / ||r||). `Converged` means residual <= tolerance;
+/// an iteration that reaches the target but not the tolerance (the floor is above it) ends
+/// `Stalled`: x is then as accurate as a backward-stable QR solve, without the certificate asked
+/// for.
 
 #include <Eigen/Core>
 #include <Eigen/Householder>
@@ -125,7 +128,7 @@ struct LstsqOptions {
 struct [[nodiscard]] LstsqResult : Solution<double> {
   double residual_norm = 0.0;  ///< ||b - A x||
   double target =
-      0.0;  ///< max(tolerance, 10 u ||A||_F ||x|| / ||r||): Converged iff residual <= target
+      0.0;  ///< max(tolerance, 10 u ||A||_F ||x|| / ||r||), the rounding floor of the stop test
   double condition_estimate =
       0.0;  ///< kappa_2 of S A (within the embedding's distortion of kappa(A)); inf if singular
   Index rank = 0;         ///< numerical rank of S A; < n means A is (numerically) rank deficient
@@ -441,9 +444,13 @@ LstsqResult lstsq_impl(const A& a_in, const B& b_in, const LstsqOptions& options
     run.counters.matvecs += 2;
     cert = certify(a_norm, b_norm, options.tolerance, x, r, g);
   }
-  const bool meets = cert.residual <= cert.target;
-  if (meets) {
+  // Converged only on the caller's tolerance; a certificate at the rounding floor above it
+  // (ill-conditioned A) is reported as Stalled: x is as good as the arithmetic allows, but not
+  // certified to the tolerance asked for.
+  if (cert.residual <= options.tolerance) {
     run.status = Status::Converged;
+  } else if (cert.residual <= cert.target && options.method != LstsqMethod::SketchAndSolve) {
+    run.status = Status::Stalled;
   } else if (options.method == LstsqMethod::SketchAndSolve) {
     run.status = Status::MaxIterations;  // one pass, no iterations to spend
   } else if (run.status == Status::Converged) {
@@ -466,7 +473,8 @@ LstsqResult lstsq_impl(const A& a_in, const B& b_in, const LstsqOptions& options
 /// @param b        m by 1 right-hand side.
 /// @param options  method, sketch, sketch size, tolerance, budgets, seed, monitoring.
 /// @return `LstsqResult`: `x`, `status` (`Converged` iff the certificate recomputed from x is
-///         at most `target`; `MaxIterations` for sketch-and-solve when it is not), `iterations`,
+///         at most `options.tolerance`; `Stalled` when it only reaches the rounding floor
+///         `target`; `MaxIterations` for sketch-and-solve when it is not certified), `iterations`,
 ///         `residual` (the certificate), `residual_norm`, `target`, `condition_estimate`,
 ///         `rank` (< n: rank deficient, x is then the minimum-norm solution within the
 ///         sketch's accuracy), `sketch_rows`, `expected_residual_inflation`, `passes`,
