@@ -39,8 +39,7 @@ int main(int argc, char** argv) {
   options.lambda_min_ratio = 1e-3;
   options.tolerance = 1e-10;
   const auto path = iterum::bcd::lasso_path(x, y, options);
-  std::printf("%12s %9s %14s %12s %7s\n", "lambda", "nonzeros", "objective", "rel. gap",
-              "epochs");
+  std::printf("%12s %9s %14s %12s %7s\n", "lambda", "nonzeros", "objective", "rel. gap", "epochs");
   for (std::size_t k = 0; k < path.lambdas.size(); ++k) {
     std::printf("%12.5g %9ld %14.8g %12.3g %7ld\n", path.lambdas[k],
                 static_cast<long>(path.supports[k]), path.objectives[k], path.gaps[k],
@@ -54,7 +53,7 @@ int main(int argc, char** argv) {
   // scikit-learn's Lasso(alpha=0.1) on this data keeps 7 of the 10 features.
   const auto fit = iterum::bcd::lasso(x, y, 0.1, {.tolerance = 1e-10});
   std::printf("lambda = 0.1: %s, %ld nonzeros, intercept %.6f, duality gap %.3g\n",
-              std::string(iterum::to_string(fit.status)).c_str(),
-              static_cast<long>(fit.support), fit.intercept, fit.gap);
+              std::string(iterum::to_string(fit.status)).c_str(), static_cast<long>(fit.support),
+              fit.intercept, fit.gap);
   return path.ok() && fit.ok() && fit.support == 7 ? 0 : 1;
 }
