@@ -42,6 +42,12 @@ LstsqProblem lstsq_problem(double condition, std::uint64_t seed, iterum::Index m
   return p;
 }
 
+/// Converged, or Stalled with the certificate at its rounding floor (above the tolerance): the
+/// two endings of a solve that did all the arithmetic allows.
+bool converged_or_at_floor(const iterum::sketch::LstsqResult& result) {
+  return result.ok() || (result.status == Status::Stalled && result.residual <= result.target);
+}
+
 /// The certificate and its target recomputed here from x, independently of the library.
 void require_certified(const Eigen::MatrixXd& a, const Eigen::VectorXd& b,
                        const iterum::sketch::LstsqResult& result, double tolerance) {
@@ -84,9 +90,10 @@ TEST_CASE("lstsq matches pivoted QR at kappa 1e2, 1e6, 1e10 with kappa-independe
       INFO("method " << static_cast<int>(method) << ", kappa " << condition << ": "
                      << result.iterations << " iterations, error " << error << ", excess " << excess
                      << ", kappa estimate " << result.condition_estimate);
-      // At kappa 1e10 the certificate's rounding floor (about 1e-8) is above the default
-      // tolerance 1e-12: Stalled at the floor, never a Converged above the tolerance.
-      REQUIRE((result.ok() || (condition > 1e6 && result.status == Status::Stalled)));
+      // A nearly consistent system (noise 1e-6) or kappa 1e10 puts the certificate's rounding
+      // floor above the default tolerance 1e-12: Stalled at the floor, never a Converged above
+      // the tolerance.
+      REQUIRE(converged_or_at_floor(result));
       require_certified(p.a, p.b, result, 1e-12);
       // Iterative sketching is forward stable only (Epperly, arXiv 2311.04362): a few times
       // QR's own error at kappa 1e6; LSQR on A R^{-1} (the default) meets 1e-10.
@@ -136,7 +143,7 @@ TEST_CASE("lstsq with every sketch and on sparse A", "[sketch][lstsq]") {
     const double error = (result.x - p.reference).norm() / p.reference.norm();
     INFO("sketch " << static_cast<int>(kind) << ", iterations " << result.iterations << ", error "
                    << error);
-    REQUIRE(result.ok());
+    REQUIRE(converged_or_at_floor(result));
     REQUIRE(error <= 1e-10);
     require_certified(p.a, p.b, result, 1e-12);
   }
@@ -213,7 +220,7 @@ TEST_CASE("lstsq: the normal equations fail at kappa 1e10 where lstsq does not",
   const double normal_error = (normal - p.reference).norm() / p.reference.norm();
   const double error = (result.x - p.reference).norm() / p.reference.norm();
   INFO("normal equations " << normal_error << ", lstsq " << error);
-  REQUIRE(result.ok());
+  REQUIRE(converged_or_at_floor(result));
   REQUIRE(normal_error > 1e-2);
   REQUIRE(error < 1e-4);
 }
