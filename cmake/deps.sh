@@ -10,7 +10,7 @@
 # unless they are already set.
 
 ITERUM_BASE_PACKAGES=(cmake make g++ libeigen3-dev catch2 libbenchmark-dev pkg-config
-  dataset-fashion-mnist r-cran-matrix
+  dataset-fashion-mnist r-cran-matrix r-cran-dslabs
   liblinear-tools python3-sklearn)
 
 # iterum_missing_packages PKG...: prints the packages dpkg does not report as installed.

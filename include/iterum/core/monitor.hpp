@@ -166,14 +166,16 @@ struct OptionalHistory {
 
 /// Runs the driver from `state` with the observers `monitor` asks for, labelled `label` in the
 /// progress output, and puts the recorded history into the result. `clock` was started when
-/// the facade began (so the reported seconds include its set-up).
-template <class Problem, class M, class Stop>
+/// the facade began (so the reported seconds include its set-up). `extra` observers (a
+/// facade's own recorders) are notified after the monitor's.
+template <class Problem, class M, class Stop, class... Extra>
 [[nodiscard]] Result<typename M::State> solve_monitored(const Problem& problem, M& method,
                                                         typename M::State state, Stop stop,
                                                         const Monitor& monitor,
                                                         std::string_view label,
-                                                        const Stopwatch& clock = Stopwatch{}) {
-  static_assert(detail::check_solve_arguments<M, Problem, Stop>());
+                                                        const Stopwatch& clock = Stopwatch{},
+                                                        Extra&... extra) {
+  static_assert(detail::check_solve_arguments<M, Problem, Stop, Extra...>());
   detail::OptionalProgress progress;
   if (monitor.progress != nullptr) {
     progress.progress.emplace(
@@ -184,7 +186,7 @@ template <class Problem, class M, class Stop>
   detail::OptionalHistory history{monitor.record_history, {}};
   detail::CallbackObserver<M> callback{&monitor.callback, &method};
   auto result = detail::run(problem, method, std::move(state), std::move(stop), clock, progress,
-                            history, callback);
+                            history, callback, extra...);
   result.history = std::move(history.residuals);
   return result;
 }
