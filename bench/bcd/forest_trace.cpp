@@ -45,6 +45,7 @@
 #include <iterum/bcd/tree_partition.hpp>
 #include <iterum/core/random.hpp>
 #include <iterum/linalg/cg.hpp>
+#include <iterum/linalg/laplacian.hpp>
 
 #include "trace_output.hpp"
 
@@ -110,21 +111,10 @@ std::vector<Index> draw_distinct(iterum::Engine& engine, Index n, Index k) {
 
 System dataset_d(std::uint64_t seed) {
   const Index side = 50;
-  std::vector<Eigen::Triplet<double>> t;
-  for (Index r = 0; r < side; ++r)
-    for (Index c = 0; c < side; ++c) {
-      const Index s = r * side + c;
-      if (c + 1 < side) {
-        t.emplace_back(s, s + 1, 1e5);
-        t.emplace_back(s + 1, s, 1e5);
-      }
-      if (r + 1 < side) {
-        t.emplace_back(s, s + side, 1e5);
-        t.emplace_back(s + side, s, 1e5);
-      }
-    }
-  Sparse w(side * side, side * side);
-  w.setFromTriplets(t.begin(), t.end());
+  // The lattice's edges of weight 1e5: the off-diagonal part of the 5-point Laplacian (site
+  // r * side + c), negated and scaled.
+  Sparse w = -1e5 * iterum::linalg::laplacian_2d(side, side);
+  w.prune([](Index r, Index c, double /*value*/) { return r != c; });
   auto engine = iterum::make_engine(seed);
   Eigen::VectorXd y = Eigen::VectorXd::Constant(side * side, std::nan(""));
   for (const Index i : draw_distinct(engine, side * side, 100))
