@@ -45,8 +45,10 @@
 #include <iterum/bcd/tree_partition.hpp>
 #include <iterum/core/random.hpp>
 #include <iterum/linalg/cg.hpp>
+#include <iterum/linalg/laplacian.hpp>
 
 #include "trace_output.hpp"
+#include "two_moons.hpp"
 
 namespace {
 
@@ -110,21 +112,10 @@ std::vector<Index> draw_distinct(iterum::Engine& engine, Index n, Index k) {
 
 System dataset_d(std::uint64_t seed) {
   const Index side = 50;
-  std::vector<Eigen::Triplet<double>> t;
-  for (Index r = 0; r < side; ++r)
-    for (Index c = 0; c < side; ++c) {
-      const Index s = r * side + c;
-      if (c + 1 < side) {
-        t.emplace_back(s, s + 1, 1e5);
-        t.emplace_back(s + 1, s, 1e5);
-      }
-      if (r + 1 < side) {
-        t.emplace_back(s, s + side, 1e5);
-        t.emplace_back(s + side, s, 1e5);
-      }
-    }
-  Sparse w(side * side, side * side);
-  w.setFromTriplets(t.begin(), t.end());
+  // The lattice's edges of weight 1e5: the off-diagonal part of the 5-point Laplacian (site
+  // r * side + c), negated and scaled.
+  Sparse w = -1e5 * iterum::linalg::laplacian_2d(side, side);
+  w.prune([](Index r, Index c, double /*value*/) { return r != c; });
   auto engine = iterum::make_engine(seed);
   Eigen::VectorXd y = Eigen::VectorXd::Constant(side * side, std::nan(""));
   for (const Index i : draw_distinct(engine, side * side, 100))
@@ -139,42 +130,12 @@ System dataset_e(std::uint64_t seed) {
   const Index n = 2000;
   const Index k = 5;
   auto engine = iterum::make_engine(seed);
-  Eigen::MatrixXd p(n, 2);
-  std::vector<int> moon(static_cast<std::size_t>(n));
-  const double pi = 3.14159265358979323846;
-  const double noise = std::sqrt(0.04);
-  for (Index i = 0; i < n; ++i) {
-    const double angle = pi * iterum::random::uniform01(engine);
-    moon[static_cast<std::size_t>(i)] = i < n / 2 ? 0 : 1;
-    if (i < n / 2) {
-      p(i, 0) = std::cos(angle);
-      p(i, 1) = std::sin(angle);
-    } else {
-      p(i, 0) = 1.0 - std::cos(angle);
-      p(i, 1) = 0.5 - std::sin(angle);
-    }
-    p(i, 0) += noise * iterum::random::normal(engine);
-    p(i, 1) += noise * iterum::random::normal(engine);
-  }
-  std::vector<Eigen::Triplet<double>> t;
-  std::vector<std::pair<double, Index>> d(static_cast<std::size_t>(n));
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < n; ++j)
-      d[static_cast<std::size_t>(j)] = {(p.row(i) - p.row(j)).squaredNorm(), j};
-    std::partial_sort(d.begin(), d.begin() + k + 1, d.end());
-    for (Index m = 0; m <= k; ++m) {
-      const Index j = d[static_cast<std::size_t>(m)].second;
-      if (j == i) continue;
-      t.emplace_back(i, j, 1.0);
-      t.emplace_back(j, i, 1.0);
-    }
-  }
-  Sparse w(n, n);
-  w.setFromTriplets(t.begin(), t.end());
-  for (Index j = 0; j < w.outerSize(); ++j)
-    for (Sparse::InnerIterator it(w, j); it; ++it) it.valueRef() = 1.0;  // 0/1 weights
+  // The first half on the upper moon, noise of variance 0.04.
+  const bench::TwoMoons moons =
+      bench::two_moons(n, k, std::sqrt(0.04), engine, bench::MoonSplit::Halves);
+  const Sparse& w = moons.graph;
   Eigen::VectorXd y = Eigen::VectorXd::Constant(n, std::nan(""));
-  auto label = [&](Index i) { y[i] = moon[static_cast<std::size_t>(i)] == 0 ? 1.0 : -1.0; };
+  auto label = [&](Index i) { y[i] = moons.moon[static_cast<std::size_t>(i)]; };
   for (const Index i : draw_distinct(engine, n, 100)) label(i);
   // A label in every connected component.
   std::vector<int> seen(static_cast<std::size_t>(n), 0);

@@ -17,6 +17,7 @@
 #include <iterum/linalg/cg.hpp>
 
 #include "tour.hpp"
+#include "two_moons.hpp"
 
 namespace {
 
@@ -27,30 +28,10 @@ struct MoonsData {
 
 MoonsData bcd_two_moons(Eigen::Index n, Eigen::Index k, Eigen::Index labelled) {
   auto engine = iterum::make_engine(3);
-  Eigen::MatrixXd p(n, 2);
-  std::vector<int> moon(static_cast<std::size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double t = 3.14159265358979323846 * iterum::random::uniform01(engine);
-    const bool upper = i % 2 == 0;
-    moon[static_cast<std::size_t>(i)] = upper ? 1 : -1;
-    p(i, 0) = (upper ? std::cos(t) : 1.0 - std::cos(t)) + 0.2 * iterum::random::normal(engine);
-    p(i, 1) = (upper ? std::sin(t) : 0.5 - std::sin(t)) + 0.2 * iterum::random::normal(engine);
-  }
-  std::vector<Eigen::Triplet<double>> edges;
-  std::vector<std::pair<double, Eigen::Index>> d(static_cast<std::size_t>(n));
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < n; ++j)
-      d[static_cast<std::size_t>(j)] = {(p.row(i) - p.row(j)).squaredNorm(), j};
-    std::partial_sort(d.begin(), d.begin() + k + 1, d.end());
-    for (Eigen::Index m = 1; m <= k; ++m) {
-      edges.emplace_back(i, d[static_cast<std::size_t>(m)].second, 1.0);
-      edges.emplace_back(d[static_cast<std::size_t>(m)].second, i, 1.0);
-    }
-  }
+  bench::TwoMoons moons = bench::two_moons(n, k, 0.2, engine, bench::MoonSplit::Alternate);
+  const std::vector<int>& moon = moons.moon;
   MoonsData out;
-  out.graph.resize(n, n);
-  out.graph.setFromTriplets(edges.begin(), edges.end());
-  out.graph = out.graph.unaryExpr([](double w) { return w > 0 ? 1.0 : 0.0; }).pruned();
+  out.graph = std::move(moons.graph);
   out.labels = Eigen::VectorXd::Constant(n, iterum::bcd::unlabelled);
   for (Eigen::Index j = 0; j < labelled; ++j) {
     const Eigen::Index i = j * (n / labelled) + j % 2;

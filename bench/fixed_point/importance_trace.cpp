@@ -39,11 +39,10 @@
 #include <vector>
 
 #include <iterum/core/random.hpp>
-#include <iterum/fixed_point/halpern.hpp>
 #include <iterum/fixed_point/least_squares_sum.hpp>
-#include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
+#include "fixed_point/halpern_baseline.hpp"
 #include "fixed_point/least_squares_problem.hpp"
 #include "fixed_point/trace_rows.hpp"
 #include "trace_output.hpp"
@@ -102,29 +101,11 @@ int main(int argc, char** argv) {
           "target %.3g\n",
           problem.c_str(), sigma, lipschitz, l_q, full_lipschitz, target);
 
-      Eigen::VectorXd scratch(d);
-      const double gamma = 2.0 / full_lipschitz;
-      const auto t = fp::make_map<double>(d, [&](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
-        f.evaluate(x, scratch);
-        tx = x - gamma * scratch;
-      });
       double halpern_epochs[2] = {0, 0};
       for (const bool restart : {false, true}) {
-        std::vector<bench::TraceRow> trace;
         const std::string name = restart ? "Halpern, restarts (2/L_F)" : "Halpern (2/L_F)";
-        fp::HalpernOptions options;
-        options.tolerance = gamma * target;
-        options.max_iterations = 2000000;
-        options.restart = restart ? fp::HalpernRestart::Adaptive : fp::HalpernRestart::None;
-        options.restart_decay = 0.5;
-        options.monitor.callback = [&](const iterum::IterationInfo& info) {
-          trace.push_back({problem, name, static_cast<long>(info.iteration),
-                           info.counters.oracle_calls * static_cast<long long>(n),
-                           static_cast<double>(info.counters.oracle_calls), info.residual / gamma,
-                           info.seconds});
-          return false;
-        };
-        const auto r = fp::halpern(t, x0, options);
+        const auto r = bench::run_halpern_baseline(f, full_lipschitz, x0, target, restart, 2000000,
+                                                   problem, name, rows);
         ok = ok && r.ok();
         const auto epochs = static_cast<double>(r.counters.oracle_calls);
         halpern_epochs[restart ? 1 : 0] = epochs;
@@ -132,7 +113,6 @@ int main(int argc, char** argv) {
         std::printf("%-6ld %-4d %-36s %9.0f %9s %8.2f %7s %7.3f %7s\n", static_cast<long>(n), seed,
                     name.c_str(), epochs, "0", r.seconds, r.ok() ? "ok" : "FAIL",
                     epochs / halpern_epochs[0], restart ? "1.000" : "");
-        bench::thin_into(rows, trace);
       }
       struct Variant {
         const char* name;
@@ -166,13 +146,7 @@ int main(int argc, char** argv) {
                     seed, variant.name, r.epochs(),
                     static_cast<double>(r.certificate_calls) / static_cast<double>(n), r.seconds,
                     status, r.epochs() / halpern_epochs[0], r.epochs() / halpern_epochs[1]);
-        std::vector<bench::TraceRow> trace;
-        for (const auto& p : r.trace) {
-          trace.push_back({problem, variant.name, static_cast<long>(p.iteration),
-                           static_cast<long long>(p.counters.oracle_calls), p.work, p.residual,
-                           p.seconds});
-        }
-        bench::thin_into(rows, trace);
+        bench::thin_trace_into(rows, r, problem, variant.name);
       }
       std::fflush(stdout);
     }

@@ -28,13 +28,11 @@
 #include <vector>
 
 #include <iterum/core/random.hpp>
-#include <iterum/fixed_point/halpern.hpp>
 #include <iterum/fixed_point/least_squares_sum.hpp>
-#include <iterum/fixed_point/operators.hpp>
 #include <iterum/fixed_point/vr_halpern.hpp>
 
+#include "fixed_point/halpern_baseline.hpp"
 #include "fixed_point/least_squares_problem.hpp"
-
 #include "fixed_point/trace_rows.hpp"
 #include "trace_output.hpp"
 
@@ -77,35 +75,16 @@ int main(int argc, char** argv) {
                 static_cast<long>(n), lipschitz, full_lipschitz, fx.norm(), target);
 
     // Deterministic Halpern on T = I - (2/L_F) F: ||x - T x|| = (2/L_F) ||F(x)||.
-    Eigen::VectorXd scratch(d);
-    const double gamma = 2.0 / full_lipschitz;
-    const auto t = fp::make_map<double>(d, [&](const Eigen::VectorXd& x, Eigen::VectorXd& tx) {
-      f.evaluate(x, scratch);
-      tx = x - gamma * scratch;
-    });
     double halpern_epochs = 0;
     for (const bool restart : {false, true}) {
-      std::vector<bench::TraceRow> trace;
       const std::string name = restart ? "Halpern, restarts (2/L_F)" : "Halpern (2/L_F)";
-      fp::HalpernOptions options;
-      options.tolerance = gamma * target;
-      options.max_iterations = 1000000;
-      options.restart = restart ? fp::HalpernRestart::Adaptive : fp::HalpernRestart::None;
-      options.restart_decay = 0.5;
-      options.monitor.callback = [&](const iterum::IterationInfo& info) {
-        const auto calls = info.counters.oracle_calls * static_cast<long long>(n);
-        trace.push_back({problem, name, static_cast<long>(info.iteration), calls,
-                         static_cast<double>(info.counters.oracle_calls), info.residual / gamma,
-                         info.seconds});
-        return false;
-      };
-      const auto r = fp::halpern(t, x0, options);
+      const auto r = bench::run_halpern_baseline(f, full_lipschitz, x0, target, restart, 1000000,
+                                                 problem, name, rows);
       ok = ok && r.ok();
       const double epochs = static_cast<double>(r.counters.oracle_calls);
       if (!restart) halpern_epochs = epochs;
       std::printf("%-8ld %-38s %12.0f %12ld %10.2f %9.3f\n", static_cast<long>(n), name.c_str(),
                   epochs, static_cast<long>(r.iterations), r.seconds, epochs / halpern_epochs);
-      bench::thin_into(rows, trace);
     }
 
     struct Variant {
@@ -133,15 +112,7 @@ int main(int argc, char** argv) {
         std::printf("%-8ld %-38s %12.0f %12ld %10.2f %9.3f   (seed %d)\n", static_cast<long>(n),
                     variant.name, r.epochs(), static_cast<long>(r.iterations), r.seconds,
                     r.epochs() / halpern_epochs, static_cast<int>(seed));
-        if (seed == 1) {
-          std::vector<bench::TraceRow> trace;
-          for (const auto& p : r.trace) {
-            trace.push_back({problem, variant.name, static_cast<long>(p.iteration),
-                             static_cast<long long>(p.counters.oracle_calls), p.work, p.residual,
-                             p.seconds});
-          }
-          bench::thin_into(rows, trace);
-        }
+        if (seed == 1) bench::thin_trace_into(rows, r, problem, variant.name);
       }
       std::sort(epochs.begin(), epochs.end());
       std::printf("%-8ld %-38s %12.0f %12s %10s %9.3f   median of 3 seeds\n", static_cast<long>(n),

@@ -19,6 +19,7 @@
 #include "iterum/core/random.hpp"
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stop.hpp"
+#include "iterum/linalg/laplacian.hpp"
 #include "support/catch_compat.hpp"
 #include "support/throws.hpp"
 
@@ -44,23 +45,11 @@ FSparse forest_random_graph_matrix(FIndex n, FIndex edges, std::uint64_t seed) {
   return dense.sparseView();
 }
 
-/// The weighted Laplacian of a rows x cols 4-neighbour lattice with unit weights.
+/// The weight matrix of a rows x cols 4-neighbour lattice with unit weights (site r * cols + c):
+/// the off-diagonal part of the 5-point Laplacian, negated.
 FSparse forest_lattice_graph(FIndex rows, FIndex cols) {
-  std::vector<Eigen::Triplet<double>> t;
-  for (FIndex r = 0; r < rows; ++r)
-    for (FIndex c = 0; c < cols; ++c) {
-      const FIndex s = r * cols + c;
-      if (c + 1 < cols) {
-        t.emplace_back(s, s + 1, 1.0);
-        t.emplace_back(s + 1, s, 1.0);
-      }
-      if (r + 1 < rows) {
-        t.emplace_back(s, s + cols, 1.0);
-        t.emplace_back(s + cols, s, 1.0);
-      }
-    }
-  FSparse g(rows * cols, rows * cols);
-  g.setFromTriplets(t.begin(), t.end());
+  FSparse g = -iterum::linalg::laplacian_2d(cols, rows);
+  g.prune([](FIndex r, FIndex c, double /*value*/) { return r != c; });
   return g;
 }
 

@@ -20,6 +20,7 @@
 #include "iterum/fixed_point/vr_extragradient_method.hpp"
 #include "iterum/fixed_point/vr_halpern.hpp"
 #include "support/catch_compat.hpp"
+#include "support/forb_probe.hpp"
 #include "support/throws.hpp"
 
 namespace importance_test {
@@ -260,17 +261,11 @@ TEST_CASE("The VR-FoRB direction and the VR-EG estimate stay unbiased under impo
   {
     // VR-FoRB: E [Phi(w) + (Phi_i(v) - Phi_i(w_prev)) / (n p_i)] = Phi(w) + Phi(v) - Phi(w_prev).
     const double eta = 0.7;
-    const Vector<double> u = iterum::random::normal_vector(engine, 3);
-    const Vector<double> v = iterum::random::normal_vector(engine, 3);
-    const Vector<double> w = iterum::random::normal_vector(engine, 3);
-    const Vector<double> w_prev = iterum::random::normal_vector(engine, 3);
-    auto phi = [&](const Vector<double>& x) {
-      Vector<double> fx(3);
-      f.evaluate(x, fx);
-      return Vector<double>(eta * fx + x - u);
-    };
-    const Vector<double> phi_w = phi(w);
-    const Vector<double> expected = phi_w + phi(v) - phi(w_prev);
+    const auto probe = iterum::test::forb_probe(f, 3, eta, engine);
+    const Vector<double>& v = probe.v;
+    const Vector<double>& w_prev = probe.w_prev;
+    const Vector<double>& phi_w = probe.phi_w;
+    const Vector<double>& expected = probe.expected;
     const auto sampler = iterum::fixed_point::make_component_sampler(f, VrSampling::Importance);
     REQUIRE(sampler.importance());
     const iterum::fixed_point::FiniteSumOracle<F> oracle(f);

@@ -13,6 +13,7 @@
 #include "iterum/fixed_point/least_squares_sum.hpp"
 #include "iterum/fixed_point/matrix_game.hpp"
 #include "support/catch_compat.hpp"
+#include "support/forb_probe.hpp"
 #include "support/throws.hpp"
 
 namespace {
@@ -263,17 +264,11 @@ TEST_CASE("the VR-FoRB direction is unbiased", "[vr_halpern]") {
   const auto f = random_least_squares(40, 3, 8);
   auto engine = iterum::make_engine(4);
   const double eta = 0.7;
-  const Vector<double> u = iterum::random::normal_vector(engine, 3);
-  const Vector<double> v = iterum::random::normal_vector(engine, 3);
-  const Vector<double> w = iterum::random::normal_vector(engine, 3);
-  const Vector<double> w_prev = iterum::random::normal_vector(engine, 3);
-  auto phi = [&](const Vector<double>& x) {
-    Vector<double> fx(3);
-    f.evaluate(x, fx);
-    return Vector<double>(eta * fx + x - u);
-  };
-  const Vector<double> phi_w = phi(w);
-  const Vector<double> expected = phi_w + phi(v) - phi(w_prev);
+  const auto probe = iterum::test::forb_probe(f, 3, eta, engine);
+  const Vector<double>& v = probe.v;
+  const Vector<double>& w_prev = probe.w_prev;
+  const Vector<double>& phi_w = probe.phi_w;
+  const Vector<double>& expected = probe.expected;
   const iterum::fixed_point::FiniteSumOracle<LeastSquaresSum<double>> oracle(f);
   Vector<double> out(3);
   Vector<double> sum = Vector<double>::Zero(3);

@@ -15,6 +15,7 @@
 #include "iterum/linalg/ssor_cg.hpp"
 #include "support/catch_compat.hpp"
 #include "support/linear_solver_conformance.hpp"
+#include "support/low_rank.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -28,14 +29,7 @@ namespace {
 
 /// A random SPD matrix Q diag(d) Q^T with eigenvalues d log-spaced in [1, condition].
 Eigen::MatrixXd random_spd(iterum::Index n, double condition, std::uint64_t seed) {
-  const Eigen::MatrixXd g = iterum::test::normal_matrix(n, n, seed);
-  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
-  const Eigen::MatrixXd q = qr.householderQ();
-  Eigen::VectorXd d(n);
-  for (iterum::Index i = 0; i < n; ++i) {
-    d[i] = std::pow(condition, static_cast<double>(i) / static_cast<double>(n - 1));
-  }
-  return q * d.asDiagonal() * q.transpose();
+  return iterum::test::symmetric_with_spectrum(n, condition, seed);
 }
 
 /// The CG iteration bound for relative residual `tolerance` from x0 = 0 on an SPD matrix of

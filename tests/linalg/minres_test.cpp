@@ -11,6 +11,7 @@
 #include "iterum/linalg/laplacian.hpp"
 #include "support/catch_compat.hpp"
 #include "support/linear_solver_conformance.hpp"
+#include "support/low_rank.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -23,15 +24,7 @@ namespace {
 
 /// Q diag(d) Q^T with |d| log-spaced in [1, condition] and alternating signs (indefinite).
 Eigen::MatrixXd minres_indefinite(iterum::Index n, double condition, std::uint64_t seed) {
-  const Eigen::MatrixXd g = iterum::test::normal_matrix(n, n, seed);
-  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
-  Eigen::VectorXd d(n);
-  for (iterum::Index i = 0; i < n; ++i) {
-    const double magnitude =
-        std::pow(condition, static_cast<double>(i) / static_cast<double>(n - 1));
-    d[i] = i % 2 == 0 ? magnitude : -magnitude;
-  }
-  return q * d.asDiagonal() * q.transpose();
+  return iterum::test::symmetric_with_spectrum(n, condition, seed, /*indefinite=*/true);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // (thin Q factors of Gaussian matrices drawn with iterum's seeded engine).
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <cstdint>
 
 #include "iterum/core/types.hpp"
@@ -16,6 +17,22 @@ inline Eigen::MatrixXd random_orthonormal(Index m, Index n, std::uint64_t seed) 
   const Eigen::MatrixXd g = normal_matrix(m, n, seed);
   Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
   return qr.householderQ() * Eigen::MatrixXd::Identity(m, n);
+}
+
+/// Q diag(d) Q^T (n x n, symmetric), Q the orthogonal factor of an n x n Gaussian matrix, with
+/// |d_i| = condition^(i / (n - 1)) log-spaced in [1, condition]: SPD, or with alternating signs
+/// (d_0 > 0, d_1 < 0, ...) symmetric indefinite when `indefinite`.
+inline Eigen::MatrixXd symmetric_with_spectrum(Index n, double condition, std::uint64_t seed,
+                                               bool indefinite = false) {
+  const Eigen::MatrixXd g = normal_matrix(n, n, seed);
+  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(g).householderQ();
+  Eigen::VectorXd d(n);
+  for (Index i = 0; i < n; ++i) {
+    const double magnitude =
+        std::pow(condition, static_cast<double>(i) / static_cast<double>(n - 1));
+    d[i] = indefinite && i % 2 != 0 ? -magnitude : magnitude;
+  }
+  return q * d.asDiagonal() * q.transpose();
 }
 
 /// U diag(sigma) V^T, m x n, with sigma.size() <= min(m, n) planted singular values.

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "iterum/bcd/detail/descent.hpp"
 #include "iterum/bcd/partition.hpp"
 #include "iterum/bcd/selection.hpp"
 #include "iterum/bcd/separable.hpp"
@@ -131,16 +132,13 @@ class BlockCoordinateDescent {
     check_problem<P>();
     constexpr std::string_view function = "iterum::bcd::BlockCoordinateDescent::init";
     const Index n = problem.dim();
-    check::size(function, "x0", x0.size(), n,
-                "must have as many entries as the problem has "
-                "coordinates");
+    detail::check_start(function, x0, n);
     check::in_range(function, "params.block_size", static_cast<double>(params_.block_size), 1.0,
                     static_cast<double>(n));
     State s;
     s.x.resize(n);
     for (Index i = 0; i < n; ++i) s.x[i] = separable_.feasible(i, x0[i]);
-    s.tracked = Vector<Scalar>::Zero(problem.tracked_size());
-    problem.reset(s.x, s.tracked);
+    detail::track(problem, s.x, s.tracked);
     s.order.resize(static_cast<std::size_t>(n));
     partition_.arrange(problem.coordinate_lipschitz(), s.order);
     s.block_size = params_.block_size;
@@ -248,24 +246,18 @@ class BlockCoordinateDescent {
   /// max_i dist(0, d_i f(x) + dg_i(x_i)) from the bookkeeping (n partial derivatives).
   template <class P>
   [[nodiscard]] double residual(const P& problem, const State& s) const {
-    double worst = 0.0;
-    for (Index i = 0; i < s.x.size(); ++i) {
-      const auto v =
-          static_cast<double>(separable_.violation(i, s.x[i], problem.partial(i, s.tracked)));
-      if (!(v <= worst)) worst = v;  // a NaN propagates
-    }
-    return worst;
+    return detail::largest_violation(s.x.size(), [&](Index i) {
+      return static_cast<double>(separable_.violation(i, s.x[i], problem.partial(i, s.tracked)));
+    });
   }
 
   /// O(tau) finiteness test: a step changes only the entries of its block, so x is finite when
   /// it was before and the last block's entries are (the whole of x before the first step).
   template <class P>
   [[nodiscard]] bool is_finite(const P& /*problem*/, const State& s) const {
-    if (s.last_block < 0) return s.x.allFinite();
-    for (const Index i : s.block(s.last_block)) {
-      if (!std::isfinite(static_cast<double>(s.x[i]))) return false;
-    }
-    return true;
+    return detail::finite_after_step(
+        s.x, s.last_block >= 0,
+        s.last_block >= 0 ? s.block(s.last_block) : std::span<const Index>{});
   }
 
   /// F(x) = f(x) + g(x) of the state's iterate.
@@ -359,13 +351,9 @@ class OptimalityCertificate {
     point_ = x;
     problem.reset(point_, tracked_);
     ++calls_;
-    double worst = 0.0;
-    for (Index i = 0; i < point_.size(); ++i) {
-      const auto v =
-          static_cast<double>(separable_.violation(i, point_[i], problem.partial(i, tracked_)));
-      if (!(v <= worst)) worst = v;  // a NaN propagates
-    }
-    return worst;
+    return detail::largest_violation(point_.size(), [&](Index i) {
+      return static_cast<double>(separable_.violation(i, point_[i], problem.partial(i, tracked_)));
+    });
   }
   [[nodiscard]] const Vector<Scalar>& point() const noexcept { return point_; }
   /// Certificates evaluated (each: the bookkeeping rebuilt and n partial derivatives).

@@ -26,6 +26,7 @@
 
 #include "iterum/bcd/block_coordinate_descent.hpp"
 #include "iterum/bcd/detail/columns.hpp"
+#include "iterum/bcd/detail/descent.hpp"
 #include "iterum/bcd/greedy_forest.hpp"
 #include "iterum/bcd/tree_solve_update.hpp"
 #include "iterum/core/error.hpp"
@@ -100,12 +101,10 @@ class ForestBlockDescent {
     check_problem<P>();
     constexpr std::string_view function = "iterum::bcd::ForestBlockDescent::init";
     const Index n = problem.dim();
-    check::size(function, "x0", x0.size(), n,
-                "must have as many entries as the problem has coordinates");
+    detail::check_start(function, x0, n);
     State s;
     s.x = x0;
-    s.tracked = Vector<Scalar>::Zero(problem.tracked_size());
-    problem.reset(s.x, s.tracked);
+    detail::track(problem, s.x, s.tracked);
     s.update.resize(n);
     s.partition.resize(n);
     if constexpr (Partition::fixed) {
@@ -185,23 +184,15 @@ class ForestBlockDescent {
   /// max_i |g_i| of the maintained gradient.
   template <class P>
   [[nodiscard]] double residual(const P& problem, const State& s) const {
-    double worst = 0.0;
     const auto& g = problem.gradient(s.tracked);
-    for (Index i = 0; i < g.size(); ++i) {
-      const auto v = std::abs(static_cast<double>(g[i]));
-      if (!(v <= worst)) worst = v;  // a NaN propagates
-    }
-    return worst;
+    return detail::largest_violation(g.size(),
+                                     [&](Index i) { return std::abs(static_cast<double>(g[i])); });
   }
 
   /// O(|b|): a step changes only its block's entries.
   template <class P>
   [[nodiscard]] bool is_finite(const P& /*problem*/, const State& s) const {
-    if (s.last_size == 0) return s.x.allFinite();
-    for (const Index i : s.last_block()) {
-      if (!std::isfinite(static_cast<double>(s.x[i]))) return false;
-    }
-    return true;
+    return detail::finite_after_step(s.x, s.last_size != 0, s.last_block());
   }
 
   /// f(x) of the state's iterate.

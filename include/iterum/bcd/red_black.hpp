@@ -6,9 +6,9 @@
 /// `ForestBlockDescent`.
 
 #include <algorithm>
-#include <utility>
 #include <vector>
 
+#include "iterum/bcd/detail/blocks.hpp"
 #include "iterum/core/types.hpp"
 
 namespace iterum::bcd {
@@ -35,22 +35,8 @@ struct RedBlack {
     std::vector<Index> colour(static_cast<std::size_t>(n), -1);
     Index colours = two_colouring(a, colour) ? 2 : greedy_colouring(a, colour);
     if (n == 1) colours = 1;
-    begin.assign(static_cast<std::size_t>(colours) + 1, 0);
-    for (Index i = 0; i < n; ++i)
-      ++begin[static_cast<std::size_t>(colour[static_cast<std::size_t>(i)]) + 1];
-    for (Index c = 0; c < colours; ++c)
-      begin[static_cast<std::size_t>(c) + 1] += begin[static_cast<std::size_t>(c)];
-    nodes.resize(static_cast<std::size_t>(n));
-    std::vector<Index> fill(begin.begin(), begin.end() - 1);
-    for (Index i = 0; i < n; ++i) {
-      const auto c = static_cast<std::size_t>(colour[static_cast<std::size_t>(i)]);
-      nodes[static_cast<std::size_t>(fill[c]++)] = i;
-    }
-    // Drop empty colours (a graph without edges has only one).
-    std::vector<Index> kept{0};
-    for (std::size_t c = 1; c < begin.size(); ++c)
-      if (begin[c] != kept.back()) kept.push_back(begin[c]);
-    begin = std::move(kept);
+    // Empty colours are dropped (a graph without edges has only one).
+    detail::blocks_from_labels(colour, colours, nodes, begin);
   }
 
  private:

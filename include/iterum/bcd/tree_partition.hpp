@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "iterum/bcd/detail/blocks.hpp"
 #include "iterum/bcd/detail/union_find.hpp"
 #include "iterum/core/error.hpp"
 #include "iterum/core/types.hpp"
@@ -94,17 +95,7 @@ struct TreePartition {
         forest[static_cast<std::size_t>(i)] = f;
       }
     }
-    std::vector<Index> count(static_cast<std::size_t>(forests), 0);
-    for (const Index f : forest) ++count[static_cast<std::size_t>(f)];
-    begin.assign(1, 0);
-    nodes.clear();
-    nodes.reserve(static_cast<std::size_t>(n));
-    for (Index f = 0; f < forests; ++f) {
-      if (count[static_cast<std::size_t>(f)] == 0) continue;
-      for (Index i = 0; i < n; ++i)
-        if (forest[static_cast<std::size_t>(i)] == f) nodes.push_back(i);
-      begin.push_back(static_cast<Index>(nodes.size()));
-    }
+    detail::blocks_from_labels(forest, forests, nodes, begin);
   }
 };
 

@@ -31,6 +31,7 @@
 #include "iterum/core/stop.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/linalg/detail/solver_model.hpp"
 #include "iterum/linalg/detail/symmetry.hpp"
 #include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/identity_preconditioner.hpp"
@@ -246,25 +247,6 @@ class CgMethod {
   Precond preconditioner_;
 };
 
-namespace detail {
-
-/// The operator CG runs on for an operand type: symmetric sparse matrices get the row-wise
-/// symmetric product, dense matrices the plain one, LinearOperators are used as they are.
-template <class A>
-struct cg_operator {
-  using type = A;
-};
-template <class S, int Options, class StorageIndex>
-struct cg_operator<Eigen::SparseMatrix<S, Options, StorageIndex>> {
-  using type = SymmetricSparseOperator<Eigen::SparseMatrix<S, Options, StorageIndex>>;
-};
-template <class S, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
-struct cg_operator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>> {
-  using type = DenseOperator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>>;
-};
-
-}  // namespace detail
-
 /// Conjugate gradient as a `LinearSolver` model, for use as the inner solver of other
 /// methods. The operand `A` is a `LinearOperator`, an `Eigen::SparseMatrix` (assumed
 /// symmetric, as CG requires) or a dense `Eigen::Matrix`. `compute(a)` sets up the
@@ -274,7 +256,7 @@ class ConjugateGradient {
  public:
   using Scalar = typename A::Scalar;
   /// The operator the iterations apply.
-  using Op = typename detail::cg_operator<A>::type;
+  using Op = typename detail::symmetric_operator<A>::type;
 
   explicit ConjugateGradient(CgOptions options = {}, Precond preconditioner = {})
       : options_(std::move(options)), method_(std::move(preconditioner)) {
@@ -284,30 +266,22 @@ class ConjugateGradient {
   /// Prepares for `a`, which must outlive the following solves. If it throws (e.g. Jacobi on a
   /// non-positive diagonal), the solver keeps its previous operator.
   Status compute(const A& a) requires Preconditioner<Precond, Op> {
-    check::square("iterum::linalg::ConjugateGradient::compute", "A", a.rows(), a.cols());
-    if (options_.symmetry_tolerance) {
-      detail::check_symmetric("iterum::linalg::ConjugateGradient::compute", "A", a,
-                              *options_.symmetry_tolerance);
-    }
+    detail::check_symmetric_operand("iterum::linalg::ConjugateGradient::compute", a, options_);
     if constexpr (std::is_same_v<Op, A>) {
       method_.precondition(a);
-      a_ = &a;
     } else {
       const Op view(a);
       method_.precondition(view);
-      view_.emplace(a);
     }
+    operand_.bind(a);
     return Status::Converged;
   }
   Status compute(A&&) = delete;
 
   /// Solves A x = b from the initial guess in x.
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
-    constexpr std::string_view function = "iterum::linalg::ConjugateGradient::solve";
-    const Op* op = current();
-    check::that(op != nullptr, function, "this", "needs compute(A) before solve");
-    check::size(function, "b", b.size(), op->rows(), "must have as many entries as A has rows");
-    check::size(function, "x", x.size(), op->cols(), "must have as many entries as A has columns");
+    const Op* op = operand_.get();
+    detail::check_solve_arguments("iterum::linalg::ConjugateGradient::solve", op, b, x);
     const Stopwatch clock;
     const LinearSystem<Op> system{*op, b};
     method_.restart(system, x, state_);
@@ -322,20 +296,15 @@ class ConjugateGradient {
 
   /// Sets the relative-residual tolerance of the following solves.
   void set_tolerance(double tolerance) {
-    check::nonnegative("iterum::linalg::ConjugateGradient::set_tolerance", "tolerance", tolerance);
-    check::finite("iterum::linalg::ConjugateGradient::set_tolerance", "tolerance", tolerance);
-    options_.tolerance = tolerance;
+    detail::set_tolerance("iterum::linalg::ConjugateGradient::set_tolerance", options_, tolerance);
   }
 
   /// Sets the iteration budget of the following solves (unset: 2 n): the optional work-budget
   /// extension of `LinearSolver` (`LinearSolverWithBudget`), which inexact-Newton callers
   /// (the Newton stage of SNS) use when a solver offers it.
   void set_max_iterations(std::optional<Index> max_iterations) {
-    if (max_iterations) {
-      check::nonnegative("iterum::linalg::ConjugateGradient::set_max_iterations", "max_iterations",
-                         static_cast<double>(*max_iterations));
-    }
-    options_.max_iterations = max_iterations;
+    detail::set_max_iterations("iterum::linalg::ConjugateGradient::set_max_iterations", options_,
+                               max_iterations);
   }
 
   [[nodiscard]] const CgOptions& options() const noexcept { return options_; }
@@ -345,19 +314,10 @@ class ConjugateGradient {
   [[nodiscard]] const Precond& preconditioner() const noexcept { return method_.preconditioner(); }
 
  private:
-  [[nodiscard]] const Op* current() const noexcept {
-    if constexpr (std::is_same_v<Op, A>) {
-      return a_;
-    } else {
-      return view_ ? &*view_ : nullptr;
-    }
-  }
-
   CgOptions options_;
   CgMethod<Scalar, Precond> method_;
   CgState<Scalar> state_;
-  const A* a_ = nullptr;      // a LinearOperator operand
-  std::optional<Op> view_{};  // the view of a matrix operand
+  detail::SolverOperand<A, Op> operand_;
 };
 
 /// What `conjugate_gradient` returns: `x` and the summary (`history` when the monitor asked).
@@ -377,21 +337,10 @@ Solution<Scalar> run_cg(const Op& op, const Vector<Scalar>& b, const Vector<Scal
   auto state = method.init(system, x0);
   auto result =
       solve_with_options(system, method, std::move(state), options, 2 * op.cols(), label, clock);
-  if (result.status == Status::Converged) {
-    // The stop test read the recursive residual; the returned x must meet the tolerance too.
-    // It cannot when x is not representable closely enough (b of denormals, e.g. 1e-323):
-    // that is reported, with the true residual, instead of a Converged that does not hold.
-    // (This product is a check, like a certificate, and not counted in `counters.matvecs`.)
-    Vector<Scalar> ax(b.size());
-    op.apply(result.state.x, ax);
-    const double rhs = static_cast<double>(b.stableNorm());
-    const double miss = static_cast<double>((b - ax).stableNorm());
-    const double true_residual = rhs > 0 ? miss / rhs : miss;
-    if (!(true_residual <= options.tolerance)) {
-      result.status = Status::NumericalIssue;
-      result.residual = true_residual;
-    }
-  }
+  // The stop test read the recursive residual; the returned x must meet the tolerance too.
+  // It cannot when x is not representable closely enough (b of denormals, e.g. 1e-323):
+  // that is reported, with the true residual, instead of a Converged that does not hold.
+  detail::confirm_converged<NormKind::Stable>(result, op, b, options.tolerance);
   Solution<Scalar> out;
   out.x = std::move(result.state.x);
   pack_summary(out, result, clock);
@@ -403,9 +352,7 @@ auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptio
   constexpr std::string_view function = "iterum::linalg::conjugate_gradient";
   const Stopwatch clock;
   using Scalar = typename A::Scalar;
-  options.validate(function);
-  const auto input = check_system_input(function, a, b, x0);
-  if (options.symmetry_tolerance) check_symmetric(function, "A", a, *options.symmetry_tolerance);
+  const auto input = check_symmetric_system_input(function, a, b, x0, options);
   // CG assumes A symmetric, so sparse matrices use the faster symmetric product.
   return with_operator<Symmetry::Symmetric>(a, [&](const auto& op) {
     using Op = std::remove_cvref_t<decltype(op)>;
@@ -425,15 +372,6 @@ auto conjugate_gradient_impl(const A& a, const B& b, const X0* x0, const CgOptio
     return run_cg<Scalar>(op, input.b, input.x0, options, clock, IdentityPreconditioner<Scalar>{},
                           function);
   });
-}
-
-template <class A>
-constexpr bool check_cg_operand() {
-  static_assert(is_operator_like_v<A>,
-                "iterum::linalg::conjugate_gradient: A must be an Eigen dense or sparse matrix "
-                "or model iterum::LinearOperator (Scalar, rows(), cols(), apply(x, y)); see "
-                "docs/concepts.md#linearoperator");
-  return is_operator_like_v<A>;
 }
 
 }  // namespace detail
@@ -460,7 +398,7 @@ constexpr bool check_cg_operand() {
 /// @endcode
 template <class A, class B>
 [[nodiscard]] auto conjugate_gradient(const A& a, const B& b, const CgOptions& options = {}) {
-  constexpr bool valid = detail::check_cg_operand<A>();
+  constexpr bool valid = detail::check_linear_operand<A>();
   if constexpr (valid) {
     return detail::conjugate_gradient_impl(a, b, static_cast<const B*>(nullptr), options);
   } else {
@@ -473,7 +411,7 @@ template <class A, class B, class X0>
 requires(!std::is_same_v<X0, CgOptions>)
     [[nodiscard]] auto conjugate_gradient(const A& a, const B& b, const X0& x0,
                                           const CgOptions& options = {}) {
-  constexpr bool valid = detail::check_cg_operand<A>();
+  constexpr bool valid = detail::check_linear_operand<A>();
   if constexpr (valid) {
     return detail::conjugate_gradient_impl(a, b, &x0, options);
   } else {

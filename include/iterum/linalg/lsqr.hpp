@@ -34,6 +34,8 @@
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/linalg/detail/solver_model.hpp"
+#include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/least_squares_system.hpp"
 #include "iterum/linalg/operators.hpp"
 #include "iterum/linalg/right_preconditioned_operator.hpp"
@@ -313,30 +315,6 @@ double power_norm_estimate(const Op& a, int steps, Counters& counters) {
   return sigma;
 }
 
-/// Checks A (any shape, non-empty, finite), b (m, finite) and x0 (n, finite) of a least-squares
-/// facade; returns b and x0 (zero when not given).
-template <class A, class B, class X0>
-[[nodiscard]] std::pair<Vector<typename A::Scalar>, Vector<typename A::Scalar>>
-check_least_squares_input(std::string_view function, const A& a, const B& b, const X0* x0) {
-  using Scalar = typename A::Scalar;
-  static_assert(std::is_floating_point_v<Scalar>,
-                "iterum::linalg: A's Scalar must be float, double or long double");
-  check::not_empty(function, "A", a.rows());
-  check::not_empty(function, "A", a.cols());
-  check::size(function, "b", b.size(), a.rows(), "must have as many entries as A has rows");
-  check::that(b.cols() == 1, function, "b", "must be a column vector");
-  std::pair<Vector<Scalar>, Vector<Scalar>> out{b.template cast<Scalar>(),
-                                                Vector<Scalar>::Zero(a.cols())};
-  check::all_finite(function, "b", out.first);
-  if (x0 != nullptr) {
-    check::size(function, "x0", x0->size(), a.cols(), "must have as many entries as A has columns");
-    out.second = x0->template cast<Scalar>();
-    check::all_finite(function, "x0", out.second);
-  }
-  check_matrix_finite(function, "A", a);
-  return out;
-}
-
 /// The body of the `lsqr` facades: LSQR on A (or A R^{-1}) from x0, restarted from the current
 /// x (at most twice) when its estimates said "converged" but the certificate recomputed from x
 /// does not meet the tolerance (the recurrences drift from the true residual in floating
@@ -361,11 +339,7 @@ Solution<Scalar> run_lsqr(const Op& op, const P* preconditioner, double a_norm_e
   const double damping = options.damping;
   auto recompute = [&](const Vector<Scalar>& point) {
     if (options.certificate == LsqrCertificate::Residual) {
-      Vector<Scalar> r(op.rows());
-      op.apply(point, r);
-      const double miss = static_cast<double>((b - r).norm());
-      const double rhs = static_cast<double>(b.norm());
-      return rhs > 0 ? miss / rhs : miss;
+      return relative_residual<NormKind::Plain>(op, b, point);
     }
     return least_squares_certificate(op, a_norm, b, point, damping);
   };
@@ -446,61 +420,39 @@ class Lsqr {
   Status compute(const A& a) {
     check::not_empty("iterum::linalg::Lsqr::compute", "A", a.rows());
     check::not_empty("iterum::linalg::Lsqr::compute", "A", a.cols());
-    if constexpr (std::is_same_v<Op, A>) {
-      a_ = &a;
-    } else {
-      view_.emplace(a);
-    }
+    operand_.bind(a);
     return Status::Converged;
   }
   Status compute(A&&) = delete;
 
   /// Solves A x = b from the initial guess in x.
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
-    constexpr std::string_view function = "iterum::linalg::Lsqr::solve";
-    const Op* op = current();
-    check::that(op != nullptr, function, "this", "needs compute(A) before solve");
-    check::size(function, "b", b.size(), op->rows(), "must have as many entries as A has rows");
-    check::size(function, "x", x.size(), op->cols(), "must have as many entries as A has columns");
+    const Op* op = operand_.get();
+    detail::check_solve_arguments("iterum::linalg::Lsqr::solve", op, b, x);
     const Stopwatch clock;
-    auto out =
+    return detail::take_solution(
         detail::run_lsqr<Scalar>(*op, static_cast<const detail::NoRightPreconditioner*>(nullptr),
-                                 0.0, b, x, options_, clock, "iterum::linalg::Lsqr");
-    x = std::move(out.x);
-    return static_cast<Summary&&>(std::move(out));
+                                 0.0, b, x, options_, clock, "iterum::linalg::Lsqr"),
+        x);
   }
 
   /// Sets the relative-residual tolerance of the following solves.
   void set_tolerance(double tolerance) {
-    check::nonnegative("iterum::linalg::Lsqr::set_tolerance", "tolerance", tolerance);
-    check::finite("iterum::linalg::Lsqr::set_tolerance", "tolerance", tolerance);
-    options_.tolerance = tolerance;
+    detail::set_tolerance("iterum::linalg::Lsqr::set_tolerance", options_, tolerance);
   }
 
   /// Sets the iteration budget of the following solves (unset: max(2 n, 20)): the optional
   /// work-budget extension of `LinearSolver`.
   void set_max_iterations(std::optional<Index> max_iterations) {
-    if (max_iterations) {
-      check::nonnegative("iterum::linalg::Lsqr::set_max_iterations", "max_iterations",
-                         static_cast<double>(*max_iterations));
-    }
-    options_.max_iterations = max_iterations;
+    detail::set_max_iterations("iterum::linalg::Lsqr::set_max_iterations", options_,
+                               max_iterations);
   }
 
   [[nodiscard]] const LsqrOptions& options() const noexcept { return options_; }
 
  private:
-  [[nodiscard]] const Op* current() const noexcept {
-    if constexpr (std::is_same_v<Op, A>) {
-      return a_;
-    } else {
-      return view_ ? &*view_ : nullptr;
-    }
-  }
-
   LsqrOptions options_;
-  const A* a_ = nullptr;
-  std::optional<Op> view_{};
+  detail::SolverOperand<A, Op> operand_;
 };
 
 /// What `lsqr` returns: `x` and the summary; `residual` is the certificate of
@@ -517,7 +469,7 @@ auto lsqr_impl(const A& a, const B& b, const X0* x0, const P* preconditioner,
   const Stopwatch clock;
   using Scalar = typename A::Scalar;
   options.validate(function);
-  const auto input = check_least_squares_input(function, a, b, x0);
+  const auto input = check_system_input<SystemShape::Any>(function, a, b, x0);
   if constexpr (!std::is_same_v<P, NoRightPreconditioner>) {
     check::size(function, "right_preconditioner", preconditioner->rows(), a.cols(),
                 "must have as many rows as A has columns");
@@ -525,7 +477,7 @@ auto lsqr_impl(const A& a, const B& b, const X0* x0, const P* preconditioner,
   }
   const double a_norm = frobenius_norm_or(a, 0.0);
   return with_operator(a, [&](const auto& op) {
-    return run_lsqr<Scalar>(op, preconditioner, a_norm, input.first, input.second, options, clock,
+    return run_lsqr<Scalar>(op, preconditioner, a_norm, input.b, input.x0, options, clock,
                             function);
   });
 }

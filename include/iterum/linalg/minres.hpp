@@ -31,6 +31,7 @@
 #include "iterum/core/solve.hpp"
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
+#include "iterum/linalg/detail/solver_model.hpp"
 #include "iterum/linalg/detail/symmetry.hpp"
 #include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/linear_system.hpp"
@@ -201,21 +202,6 @@ class MinresMethod {
 
 namespace detail {
 
-/// The operator MINRES runs on for an operand type: symmetric sparse matrices get the row-wise
-/// symmetric product, dense matrices the plain one, LinearOperators are used as they are.
-template <class A>
-struct minres_operator {
-  using type = A;
-};
-template <class S, int Options, class StorageIndex>
-struct minres_operator<Eigen::SparseMatrix<S, Options, StorageIndex>> {
-  using type = SymmetricSparseOperator<Eigen::SparseMatrix<S, Options, StorageIndex>>;
-};
-template <class S, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
-struct minres_operator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>> {
-  using type = DenseOperator<Eigen::Matrix<S, Rows, Cols, Options, MaxRows, MaxCols>>;
-};
-
 /// Runs MINRES on a checked system from `x0` and packs the result; `Converged` is confirmed on
 /// the returned x (one uncounted product), else `NumericalIssue` with x's true residual.
 template <class Scalar, class Op>
@@ -227,17 +213,7 @@ Solution<Scalar> run_minres(const Op& op, const Vector<Scalar>& b, const Vector<
   auto state = method.init(system, x0);
   auto result = solve_with_options(system, method, std::move(state), options,
                                    options.iteration_budget(op.cols()), label, clock);
-  if (result.status == Status::Converged) {
-    Vector<Scalar> ax(b.size());
-    op.apply(result.state.x, ax);
-    const double rhs = static_cast<double>(b.norm());
-    const double miss = static_cast<double>((b - ax).norm());
-    const double true_residual = rhs > 0 ? miss / rhs : miss;
-    if (!(true_residual <= options.tolerance)) {
-      result.status = Status::NumericalIssue;
-      result.residual = true_residual;
-    }
-  }
+  confirm_converged<NormKind::Plain>(result, op, b, options.tolerance);
   Solution<Scalar> out;
   out.x = std::move(result.state.x);
   pack_summary(out, result, clock);
@@ -253,7 +229,7 @@ class Minres {
  public:
   using Scalar = typename A::Scalar;
   /// The operator the iterations apply.
-  using Op = typename detail::minres_operator<A>::type;
+  using Op = typename detail::symmetric_operator<A>::type;
 
   explicit Minres(MinresOptions options = {}) : options_(std::move(options)) {
     options_.validate("iterum::linalg::Minres");
@@ -261,63 +237,37 @@ class Minres {
 
   /// Prepares for `a` (square, symmetric), which must outlive the following solves.
   Status compute(const A& a) {
-    check::square("iterum::linalg::Minres::compute", "A", a.rows(), a.cols());
-    if (options_.symmetry_tolerance) {
-      detail::check_symmetric("iterum::linalg::Minres::compute", "A", a,
-                              *options_.symmetry_tolerance);
-    }
-    if constexpr (std::is_same_v<Op, A>) {
-      a_ = &a;
-    } else {
-      view_.emplace(a);
-    }
+    detail::check_symmetric_operand("iterum::linalg::Minres::compute", a, options_);
+    operand_.bind(a);
     return Status::Converged;
   }
   Status compute(A&&) = delete;
 
   /// Solves A x = b from the initial guess in x.
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
-    constexpr std::string_view function = "iterum::linalg::Minres::solve";
-    const Op* op = current();
-    check::that(op != nullptr, function, "this", "needs compute(A) before solve");
-    check::size(function, "b", b.size(), op->rows(), "must have as many entries as A has rows");
-    check::size(function, "x", x.size(), op->cols(), "must have as many entries as A has columns");
+    const Op* op = operand_.get();
+    detail::check_solve_arguments("iterum::linalg::Minres::solve", op, b, x);
     const Stopwatch clock;
-    auto out = detail::run_minres<Scalar>(*op, b, x, options_, clock, "iterum::linalg::Minres");
-    x = std::move(out.x);
-    return static_cast<Summary&&>(std::move(out));
+    return detail::take_solution(
+        detail::run_minres<Scalar>(*op, b, x, options_, clock, "iterum::linalg::Minres"), x);
   }
 
   /// Sets the relative-residual tolerance of the following solves.
   void set_tolerance(double tolerance) {
-    check::nonnegative("iterum::linalg::Minres::set_tolerance", "tolerance", tolerance);
-    check::finite("iterum::linalg::Minres::set_tolerance", "tolerance", tolerance);
-    options_.tolerance = tolerance;
+    detail::set_tolerance("iterum::linalg::Minres::set_tolerance", options_, tolerance);
   }
 
   /// Sets the iteration budget of the following solves (unset: 5 n).
   void set_max_iterations(std::optional<Index> max_iterations) {
-    if (max_iterations) {
-      check::nonnegative("iterum::linalg::Minres::set_max_iterations", "max_iterations",
-                         static_cast<double>(*max_iterations));
-    }
-    options_.max_iterations = max_iterations;
+    detail::set_max_iterations("iterum::linalg::Minres::set_max_iterations", options_,
+                               max_iterations);
   }
 
   [[nodiscard]] const MinresOptions& options() const noexcept { return options_; }
 
  private:
-  [[nodiscard]] const Op* current() const noexcept {
-    if constexpr (std::is_same_v<Op, A>) {
-      return a_;
-    } else {
-      return view_ ? &*view_ : nullptr;
-    }
-  }
-
   MinresOptions options_;
-  const A* a_ = nullptr;
-  std::optional<Op> view_{};
+  detail::SolverOperand<A, Op> operand_;
 };
 
 /// What `minres` returns: `x` and the summary.
@@ -331,21 +281,10 @@ auto minres_impl(const A& a, const B& b, const X0* x0, const MinresOptions& opti
   constexpr std::string_view function = "iterum::linalg::minres";
   const Stopwatch clock;
   using Scalar = typename A::Scalar;
-  options.validate(function);
-  const auto input = check_system_input(function, a, b, x0);
-  if (options.symmetry_tolerance) check_symmetric(function, "A", a, *options.symmetry_tolerance);
+  const auto input = check_symmetric_system_input(function, a, b, x0, options);
   return with_operator<Symmetry::Symmetric>(a, [&](const auto& op) {
     return run_minres<Scalar>(op, input.b, input.x0, options, clock, function);
   });
-}
-
-template <class A>
-constexpr bool check_minres_operand() {
-  static_assert(is_operator_like_v<A>,
-                "iterum::linalg::minres: A must be an Eigen dense or sparse matrix or model "
-                "iterum::LinearOperator (Scalar, rows(), cols(), apply(x, y)); see "
-                "docs/concepts.md#linearoperator");
-  return is_operator_like_v<A>;
 }
 
 }  // namespace detail
@@ -370,7 +309,7 @@ constexpr bool check_minres_operand() {
 /// @endcode
 template <class A, class B>
 [[nodiscard]] auto minres(const A& a, const B& b, const MinresOptions& options = {}) {
-  constexpr bool valid = detail::check_minres_operand<A>();
+  constexpr bool valid = detail::check_linear_operand<A>();
   if constexpr (valid) {
     return detail::minres_impl(a, b, static_cast<const B*>(nullptr), options);
   } else {
@@ -383,7 +322,7 @@ template <class A, class B, class X0>
 requires(!std::is_same_v<X0, MinresOptions>)
     [[nodiscard]] auto minres(const A& a, const B& b, const X0& x0,
                               const MinresOptions& options = {}) {
-  constexpr bool valid = detail::check_minres_operand<A>();
+  constexpr bool valid = detail::check_linear_operand<A>();
   if constexpr (valid) {
     return detail::minres_impl(a, b, &x0, options);
   } else {

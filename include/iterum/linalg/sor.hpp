@@ -31,6 +31,7 @@
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/linalg/detail/relaxation.hpp"
+#include "iterum/linalg/detail/solver_model.hpp"
 #include "iterum/linalg/detail/system_input.hpp"
 #include "iterum/linalg/linear_system.hpp"
 #include "iterum/linalg/operators.hpp"
@@ -197,11 +198,7 @@ class Sor {
   /// Sets the sweep budget of the following solves (unset: 10000): the optional work budget
   /// of `LinearSolver` (`LinearSolverWithBudget`).
   void set_max_iterations(std::optional<Index> max_iterations) {
-    if (max_iterations) {
-      check::nonnegative("iterum::linalg::Sor::set_max_iterations", "max_iterations",
-                         static_cast<double>(*max_iterations));
-    }
-    options_.max_iterations = max_iterations;
+    detail::set_max_iterations("iterum::linalg::Sor::set_max_iterations", options_, max_iterations);
   }
 
   /// Copies `a` into CSR storage and locates its diagonal. If it throws (a missing, zero or
@@ -221,10 +218,8 @@ class Sor {
 
   /// Solves A x = b from the initial guess in x.
   Summary solve(const Vector<Scalar>& b, Vector<Scalar>& x) {
-    constexpr std::string_view function = "iterum::linalg::Sor::solve";
-    check::that(ready_, function, "this", "needs compute(A) before solve");
-    check::size(function, "b", b.size(), csr_.rows(), "must have as many entries as A has rows");
-    check::size(function, "x", x.size(), csr_.cols(), "must have as many entries as A has columns");
+    detail::check_solve_arguments("iterum::linalg::Sor::solve", ready_, csr_.rows(), csr_.cols(), b,
+                                  x);
     const Stopwatch clock;
     const CsrOperator<Scalar> op(csr_);
     const LinearSystem<CsrOperator<Scalar>> system{op, b};
@@ -241,9 +236,7 @@ class Sor {
 
   /// Sets the relative-residual tolerance of the following solves.
   void set_tolerance(double tolerance) {
-    check::nonnegative("iterum::linalg::Sor::set_tolerance", "tolerance", tolerance);
-    check::finite("iterum::linalg::Sor::set_tolerance", "tolerance", tolerance);
-    options_.tolerance = tolerance;
+    detail::set_tolerance("iterum::linalg::Sor::set_tolerance", options_, tolerance);
   }
 
   /// Sets omega (in (0, 2)) for the following solves, e.g. the value a tuner proposes.

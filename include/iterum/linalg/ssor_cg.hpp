@@ -120,9 +120,7 @@ auto ssor_cg_impl(const A& a, const B& b, const X0* x0, const SsorCgOptions& opt
   constexpr std::string_view function = "iterum::linalg::ssor_conjugate_gradient";
   const Stopwatch clock;
   using Scalar = typename A::Scalar;
-  options.validate(function);
-  const auto input = check_system_input(function, a, b, x0);
-  if (options.symmetry_tolerance) check_symmetric(function, "A", a, *options.symmetry_tolerance);
+  const auto input = check_symmetric_system_input(function, a, b, x0, options);
   // The preconditioner's set-up is checked here so its errors name this function.
   CsrDiagonal<Scalar> diagonal;
   diagonal.prepare(to_csr(a), function, "A");
