@@ -21,7 +21,8 @@
 ///
 /// Adaptive rank (the doubling strategy of their Section 5.4, stopping on the ratio
 /// lambda_l / mu they use to judge a rank): start with `initial_rank`, double l until the
-/// smallest computed eigenvalue lambda_l <= `rank_factor` * mu or l reaches `max_rank`. With
+/// smallest computed eigenvalue lambda_l <= `rank_factor` * mu or l reaches `max_rank`, or
+/// (our addition) a doubling shrank lambda_l by less than `min_decay` (a flat spectrum). With
 /// lambda_l <= rank_factor mu, the eigenvalues left out of A_nys are (up to the approximation
 /// error) at most rank_factor mu, so the preconditioned spectrum lies in about
 /// [1, 1 + rank_factor + error / mu]. Deviation: the paper's adaptive algorithm also estimates
@@ -58,10 +59,14 @@ struct NystromOptions {
   double mu = 0.0;
   /// The first sketch size l (>= 1).
   Index initial_rank = 16;
-  /// The largest sketch size; unset: min(n, 1024). Capped at n.
+  /// The largest sketch size; unset: min(n, 512). Capped at n.
   std::optional<Index> max_rank{};
   /// Doubling stops once lambda_l <= rank_factor * mu (> 0).
   double rank_factor = 10.0;
+  /// Doubling also stops when it shrank lambda_l by less than this factor (>= 1; 1: never)
+  /// while (lambda_1 + mu) / (lambda_l + mu) < `min_gain`: a flat spectrum, where more
+  /// columns buy little.
+  double min_decay = 1.5;
   /// When the target is not reached at the largest rank and (lambda_1 + mu) / (lambda_l + mu)
   /// is below this (>= 1), the spectrum decays too slowly for the rank: the preconditioner
   /// falls back to the identity (`active()` false) instead of slowing CG down. 1: never.
@@ -79,6 +84,9 @@ struct NystromOptions {
     check::positive(function, "options.initial_rank", static_cast<double>(initial_rank));
     check::positive(function, "options.rank_factor", rank_factor);
     check::finite(function, "options.rank_factor", rank_factor);
+    check::in_range(function, "options.min_decay", min_decay, 1.0,
+                    std::numeric_limits<double>::infinity(), check::Bound::Closed,
+                    check::Bound::Open);
     check::in_range(function, "options.min_gain", min_gain, 1.0,
                     std::numeric_limits<double>::infinity(), check::Bound::Closed,
                     check::Bound::Open);
@@ -115,12 +123,13 @@ class NystromPreconditioner {
     check::square(function, "A", a.rows(), a.cols());
     check::not_empty(function, "A", a.rows());
     const Index n = a.rows();
-    const Index cap = std::min<Index>(n, options_.max_rank ? *options_.max_rank : 1024);
+    const Index cap = std::min<Index>(n, options_.max_rank ? *options_.max_rank : 512);
     Index l = std::min(options_.initial_rank, cap);
     const GaussianSketch gauss(n, cap, options_.seed);
     Matrix<double> g(n, 0);   // raw Gaussian columns
     Matrix<double> ag(n, 0);  // A times them
     matvecs_ = 0;
+    double previous_last = 0.0;
     for (;;) {
       const Index old = g.cols();
       g.conservativeResize(n, l);
@@ -130,10 +139,15 @@ class NystromPreconditioner {
       matvecs_ += l - old;
       check::all_finite(function, "A", ag);
       approximate(function, g, ag);
-      const bool done =
-          lambda_.size() == 0 || lambda_[lambda_.size() - 1] <= options_.rank_factor * options_.mu;
-      reached_ = done;
-      if (done || !options_.adaptive || l >= cap) break;
+      const double last = lambda_.size() > 0 ? lambda_[lambda_.size() - 1] : 0.0;
+      reached_ = last <= options_.rank_factor * options_.mu;
+      // A doubling that did not shrink lambda_l by min_decay, on a spectrum whose captured
+      // part spans less than min_gain: it is flat here and more columns would buy little
+      // (2-D Poisson), so stop before the sketch grows to n.
+      const bool stalled = previous_last > 0 && last * options_.min_decay > previous_last &&
+                           lambda_[0] + options_.mu < options_.min_gain * (last + options_.mu);
+      if (reached_ || stalled || !options_.adaptive || l >= cap) break;
+      previous_last = last;
       l = std::min<Index>(2 * l, cap);
     }
     const double last = lambda_.size() > 0 ? lambda_[lambda_.size() - 1] : 0.0;
@@ -173,8 +187,9 @@ class NystromPreconditioner {
   /// The orthonormal eigenvectors U (n x l) of A_nys.
   [[nodiscard]] const Matrix<double>& eigenvectors() const noexcept { return u_; }
   /// True when the last `compute` stopped because lambda_l <= rank_factor * mu; false when it
-  /// stopped at `max_rank` (or `adaptive` is off) with lambda_l above that: the spectrum of A
-  /// decays too slowly for a rank this small, and the preconditioner may not beat plain CG.
+  /// stopped at `max_rank`, on a flat spectrum (`min_decay`) or without `adaptive`, with
+  /// lambda_l above that: the spectrum of A decays too slowly for a rank this small, and the
+  /// preconditioner may not beat plain CG (see `active`).
   [[nodiscard]] bool reached_target() const noexcept { return reached_; }
   /// False when the last `compute` fell back to the identity: the target was not reached and
   /// (lambda_1 + mu) / (lambda_l + mu) < `min_gain` (slow spectral decay; see `NystromOptions`).
