@@ -232,3 +232,40 @@ TEST_CASE("Nystrom: bad input throws iterum::invalid_argument", "[sketch][nystro
                      [&] { p2.compute(iterum::linalg::DenseOperator<Eigen::MatrixXd>(bad)); }),
                  "A"));
 }
+
+TEST_CASE("Nystrom: a matrix-free operator and a sparse matrix give the dense result",
+          "[sketch][nystrom]") {
+  const Index n = 120;
+  const double mu = 1e-5;
+  const Eigen::MatrixXd a_mu = nystrom_exp_decay(n, 8) + mu * Eigen::MatrixXd::Identity(n, n);
+  NystromPreconditioner<double> dense({.mu = mu, .seed = 4});
+  dense.compute(iterum::linalg::DenseOperator<Eigen::MatrixXd>(a_mu));
+  // Matrix-free: the column-by-column path (no matrix()).
+  const auto op = iterum::linalg::matrix_free<double>(
+      n, n, [&](const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> y) {
+        y.noalias() = a_mu * x;
+      });
+  NystromPreconditioner<double> unmatrixed({.mu = mu, .seed = 4});
+  unmatrixed.compute(op);
+  const Eigen::SparseMatrix<double> sparse = a_mu.sparseView();
+  NystromPreconditioner<double> sp({.mu = mu, .seed = 4});
+  sp.compute(iterum::linalg::SymmetricSparseOperator<Eigen::SparseMatrix<double>>(sparse));
+  REQUIRE(unmatrixed.rank() == dense.rank());
+  REQUIRE(sp.rank() == dense.rank());
+  CHECK((unmatrixed.eigenvalues() - dense.eigenvalues()).norm() <= 1e-12 * dense.eigenvalues()[0]);
+  CHECK((sp.eigenvalues() - dense.eigenvalues()).norm() <= 1e-12 * dense.eigenvalues()[0]);
+  // The preconditioner itself (U is determined up to signs; P^{-1} is not).
+  const Eigen::VectorXd r = Eigen::VectorXd::LinSpaced(n, -1.0, 1.0);
+  Eigen::VectorXd z1(n), z2(n), z3(n);
+  dense.apply(r, z1);
+  unmatrixed.apply(r, z2);
+  sp.apply(r, z3);
+  CHECK((z1 - z2).norm() <= 1e-8 * z1.norm());
+  CHECK((z1 - z3).norm() <= 1e-8 * z1.norm());
+  // apply does not allocate (CG calls it every iteration).
+  Eigen::internal::set_is_malloc_allowed(false);
+  const double rz = dense.apply_dot(r, z1);
+  Eigen::internal::set_is_malloc_allowed(true);
+  CHECK(rz == Approx(r.dot(z1)));
+  CHECK(rz > 0);
+}
