@@ -20,14 +20,22 @@
 ///   intentions", Linear Algebra Appl. 441 (2014), for the row partition); the block's Gram
 ///   A_S A_S^T is factored once in `init`;
 /// - `Gaussian`: S an m x `block_size` matrix of standard normals drawn each step (Gower-
-///   Richtarik Sec. 3.4 with B = I: "Gaussian Kaczmarz"), which touches all of A each step.
+///   Richtarik Sec. 3.4 with B = I: "Gaussian Kaczmarz"), which touches all of A each step;
+/// - `Extended`: randomized extended Kaczmarz (A. Zouzias & N. M. Freris, "Randomized extended
+///   Kaczmarz for solving least squares", SIAM J. Matrix Anal. Appl. 34 (2013), arXiv
+///   1205.5770, Algorithm 3): z_0 = b, a column step z -= (a^(j).z / ||a^(j)||^2) a^(j) with
+///   P(j) ~ ||a^(j)||^2 drives z to b - A x_LS, and a Kaczmarz row step on A x = b - z; x tends
+///   to the minimum-norm least-squares solution, also for inconsistent systems.
 /// The partition and every draw come from the state's engine seeded by `seed`.
 ///
 /// Certificate: ||b - A x|| / ||b|| (||b - A x|| when b = 0), a full product with A, so the
 /// facade and `SketchAndProject` evaluate it through `iterum::Certified` every
-/// `certificate_every` epochs (m rows read) and once more on the returned x. These methods
-/// converge only for consistent systems; on an inconsistent one they stall at a residual of
-/// the order of the inconsistency and end `MaxIterations` or `TimeLimit` (no REK variant yet).
+/// `certificate_every` epochs (m rows read) and once more on the returned x. The first three
+/// variants converge only for consistent systems; on an inconsistent one they stall at a
+/// residual of the order of the inconsistency and end `MaxIterations` or `TimeLimit`. For
+/// `Extended`, whose residual need not vanish, the certificate is the least-squares one of
+/// `lstsq` (||A^T r|| / (||A||_F ||r||), or ||r|| / (||b|| + ||A||_F ||x||) once that meets the
+/// tolerance).
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -55,6 +63,7 @@
 #include "iterum/core/stopwatch.hpp"
 #include "iterum/core/types.hpp"
 #include "iterum/linalg/operators.hpp"
+#include "iterum/sketch/lstsq.hpp"
 
 namespace iterum::sketch {
 
@@ -63,6 +72,7 @@ enum class SapVariant {
   Kaczmarz,       ///< one row, P(i) proportional to ||a_i||^2 (Strohmer-Vershynin)
   BlockKaczmarz,  ///< `block_size` rows of a random partition, P(block) ~ ||A_block||_F^2
   Gaussian,       ///< S^T A with S an m x `block_size` Gaussian: all of A every step
+  Extended,       ///< randomized extended Kaczmarz (REK): least squares, inconsistent systems
 };
 
 /// Options of `sketch_and_project` and `SketchAndProject`: the control fields
@@ -97,7 +107,7 @@ struct SketchAndProjectOptions {
 
   /// Rows per step (block size) for an m-row system, checked against m.
   [[nodiscard]] Index rows_per_step(std::string_view function, Index m) const {
-    if (variant == SapVariant::Kaczmarz) return 1;
+    if (variant == SapVariant::Kaczmarz || variant == SapVariant::Extended) return 1;
     const Index tau = block_size ? *block_size : std::min<Index>(m, 8);
     if (tau > m) {
       check::fail(function, "options.block_size",
@@ -109,21 +119,26 @@ struct SketchAndProjectOptions {
   }
 };
 
-/// The system A x = b that `SketchAndProjectMethod` runs on, by reference (both must outlive
-/// the solve). `Mat` is a row-major dense or sparse matrix: the methods read A by rows.
+/// The system A x = b that `SketchAndProjectMethod` runs on, by reference (all must outlive
+/// the solve). `Mat` is a row-major dense or sparse matrix: the methods read A by rows; the
+/// `Extended` variant also reads its columns, as the rows of `transpose` (A^T, row-major).
 template <class Mat>
 struct RowSystem {
   const Mat& a;
   const Vector<double>& b;
+  const Mat* transpose = nullptr;
 };
 
 /// The iterate of `SketchAndProjectMethod`.
 struct SapState {
-  Vector<double> x;                ///< current solution estimate
-  Engine engine{};                 ///< the draws
-  random::AliasTable sampler{};    ///< rows or blocks, P ~ squared norms
-  std::vector<Index> rows{};       ///< the partition: block k = rows[k tau, (k+1) tau)
-  Vector<double> inverse_norms{};  ///< Kaczmarz: 1 / ||a_i||^2 (0 for a zero row)
+  Vector<double> x;                       ///< current solution estimate
+  Engine engine{};                        ///< the draws
+  random::AliasTable sampler{};           ///< rows or blocks, P ~ squared norms
+  std::vector<Index> rows{};              ///< the partition: block k = rows[k tau, (k+1) tau)
+  Vector<double> inverse_norms{};         ///< Kaczmarz, Extended: 1 / ||a_i||^2 (0 for a zero row)
+  Vector<double> z{};                     ///< Extended: b minus its part in range(A), in the making
+  random::AliasTable column_sampler{};    ///< Extended: columns, P ~ squared norms
+  Vector<double> inverse_column_norms{};  ///< Extended: 1 / ||a^(j)||^2 (0 for a zero column)
   std::vector<Eigen::LDLT<Matrix<double>>> grams{};  ///< BlockKaczmarz: A_S A_S^T factored
   Matrix<double> s{};                                ///< Gaussian: S (m x tau)
   Matrix<double> w{};                                ///< Gaussian: S^T A (tau x n)
@@ -230,7 +245,9 @@ class SketchAndProjectMethod {
     const Index n = a.cols();
     check::size(function, "x0", x0.size(), n, "must have as many entries as A has columns");
     check::size(function, "b", problem.b.size(), m, "must have as many entries as A has rows");
-    const Index tau = params_.variant == SapVariant::Kaczmarz ? 1 : params_.block_size;
+    const bool single =
+        params_.variant == SapVariant::Kaczmarz || params_.variant == SapVariant::Extended;
+    const Index tau = single ? 1 : params_.block_size;
     if (tau > m) {
       check::fail(function, "block_size",
                   "must be at most the number of rows of A (" +
@@ -245,10 +262,21 @@ class SketchAndProjectMethod {
     check::that(norms.maxCoeff() > 0, function, "A", "must not be zero");
     s.rs.resize(tau);
     s.y.resize(tau);
-    if (params_.variant == SapVariant::Kaczmarz) {
+    if (single) {
       s.inverse_norms = norms.unaryExpr([](double v) { return v > 0 ? 1.0 / v : 0.0; });
       s.sampler = random::AliasTable(
           std::span<const double>(norms.data(), static_cast<std::size_t>(norms.size())));
+      if (params_.variant == SapVariant::Extended) {
+        check::that(problem.transpose != nullptr && problem.transpose->rows() == n &&
+                        problem.transpose->cols() == m,
+                    function, "problem.transpose", "must be A^T for the Extended variant");
+        Vector<double> columns(n);
+        for (Index j = 0; j < n; ++j) columns[j] = detail::row_row_dot(*problem.transpose, j, j);
+        s.inverse_column_norms = columns.unaryExpr([](double v) { return v > 0 ? 1.0 / v : 0.0; });
+        s.column_sampler = random::AliasTable(
+            std::span<const double>(columns.data(), static_cast<std::size_t>(columns.size())));
+        s.z = problem.b;  // z_0 = b (Zouzias & Freris, Algorithm 3)
+      }
     } else if (params_.variant == SapVariant::BlockKaczmarz) {
       // A random partition into ceil(m / tau) blocks of exactly tau distinct rows: the last
       // block is completed with the first rows of the permutation.
@@ -295,6 +323,20 @@ class SketchAndProjectMethod {
         s.counters.oracle_calls += 1;
         return;
       }
+      case SapVariant::Extended: {
+        // Zouzias & Freris, Algorithm 3: a column step drives z to b - A x_LS (the part of b
+        // outside range(A)), then a Kaczmarz row step on A x = b - z.
+        const auto& at = *problem.transpose;
+        const Index j = s.column_sampler(s.engine);
+        const double tz = detail::row_dot(at, j, s.z) * s.inverse_column_norms[j];
+        detail::row_axpy(at, j, -tz, s.z);
+        const Index i = s.sampler(s.engine);
+        const double t = (b[i] - s.z[i] - detail::row_dot(a, i, s.x)) * s.inverse_norms[i];
+        detail::row_axpy(a, i, t, s.x);
+        s.finite = std::isfinite(t) && std::isfinite(tz);
+        s.counters.oracle_calls += 2;
+        return;
+      }
       case SapVariant::BlockKaczmarz: {
         const Index tau = params_.block_size;
         const Index k = s.sampler(s.engine);
@@ -337,9 +379,13 @@ class SketchAndProjectMethod {
     }
   }
 
-  /// ||b - A x|| / ||b|| (||b - A x|| when b = 0): one product with A.
+  /// ||b - A x|| / ||b|| (||b - A x|| when b = 0), one product with A; for `Extended` the
+  /// least-squares certificate ||A^T r|| / (||A||_F ||r||) (`least_squares_residual`, two).
   template <class Mat>
   [[nodiscard]] double residual(const RowSystem<Mat>& problem, const State& s) const {
+    if (params_.variant == SapVariant::Extended) {
+      return least_squares_residual(problem, s.x, problem.a.norm(), 0.0);
+    }
     return relative_residual(problem, s.x);
   }
 
@@ -359,6 +405,19 @@ class SketchAndProjectMethod {
     return rhs > 0 ? miss / rhs : miss;
   }
 
+  /// The least-squares certificate of `lstsq` (LSQR's stopping rules S1/S2, Paige &
+  /// Saunders 1982): ||r|| / (||b|| + ||A|| ||x||) when that is at most `tolerance` (x solves
+  /// a consistent system), else ||A^T r|| / (||A|| ||r||), r = b - A x, ||A|| = `a_norm`
+  /// (Frobenius). Two products with A.
+  template <class Mat>
+  [[nodiscard]] static double least_squares_residual(const RowSystem<Mat>& problem,
+                                                     const Vector<double>& x, double a_norm,
+                                                     double tolerance) {
+    const Vector<double> r = problem.b - problem.a * x;
+    const Vector<double> g = problem.a.transpose() * r;
+    return detail::certify(a_norm, problem.b.norm(), tolerance, x, r, g).residual;
+  }
+
   [[nodiscard]] const Params& params() const noexcept { return params_; }
 
  private:
@@ -369,28 +428,44 @@ class SketchAndProjectMethod {
   Params params_;
 };
 
-/// The relative residual of a point, recomputed from scratch: models `iterum::Certificate`
-/// for `iterum::Certified` (each evaluation is one product with A).
-class RelativeResidualCertificate {
+/// The certificate of a point, recomputed from scratch: the relative residual (one product
+/// with A), or for least squares (`Extended`) `least_squares_residual` (two). Models
+/// `iterum::Certificate` for `iterum::Certified`.
+class SapCertificate {
  public:
-  explicit RelativeResidualCertificate(Index n) : point_(Vector<double>::Zero(n)) {}
+  /// For x of length n; `least_squares`: with ||A||_F = `a_norm` and the `tolerance` of S1.
+  SapCertificate(Index n, bool least_squares, double a_norm, double tolerance)
+      : point_(Vector<double>::Zero(n)),
+        least_squares_(least_squares),
+        a_norm_(a_norm),
+        tolerance_(tolerance) {}
   template <class Mat>
   [[nodiscard]] double evaluate(const RowSystem<Mat>& problem, const Vector<double>& x) {
     point_ = x;
     ++calls_;
-    return SketchAndProjectMethod::relative_residual(problem, point_);
+    products_ += least_squares_ ? 2 : 1;
+    return least_squares_ ? SketchAndProjectMethod::least_squares_residual(problem, point_, a_norm_,
+                                                                           tolerance_)
+                          : SketchAndProjectMethod::relative_residual(problem, point_);
   }
   [[nodiscard]] const Vector<double>& point() const noexcept { return point_; }
   [[nodiscard]] std::int64_t calls() const noexcept { return calls_; }
+  /// Products with A or A^T the evaluations made.
+  [[nodiscard]] std::int64_t products() const noexcept { return products_; }
 
  private:
   Vector<double> point_;
+  bool least_squares_;
+  double a_norm_;
+  double tolerance_;
   std::int64_t calls_ = 0;
+  std::int64_t products_ = 0;
 };
 
 /// What `sketch_and_project` returns: `x` and the summary; `residual` is ||b - A x|| / ||b||
-/// of the returned x, `counters.oracle_calls` the rows of A the steps read and
-/// `counters.matvecs` the full products with A (the Gaussian variant's and the certificates').
+/// of the returned x (for `Extended`, the least-squares certificate), `counters.oracle_calls`
+/// the rows (and columns) of A the steps read and `counters.matvecs` the full products with A
+/// or A^T (the Gaussian variant's and the certificates').
 using SketchAndProjectResult = Solution<double>;
 
 namespace detail {
@@ -405,18 +480,22 @@ using sap_matrix_t =
 /// Runs the method under `Certified` from `x0` on a checked system and packs the result:
 /// `Converged` only when the residual recomputed from the returned x meets the tolerance.
 template <class Mat>
-SketchAndProjectResult run_sap(const Mat& a, const Vector<double>& b, const Vector<double>& x0,
-                               const SketchAndProjectOptions& options, const Stopwatch& clock,
-                               std::string_view label) {
+SketchAndProjectResult run_sap(const Mat& a, const Mat* transpose, const Vector<double>& b,
+                               const Vector<double>& x0, const SketchAndProjectOptions& options,
+                               const Stopwatch& clock, std::string_view label) {
   const Index m = a.rows();
   const Index tau = options.rows_per_step(label, m);
   const SketchAndProjectMethod method({options.variant, tau, options.seed});
-  const RowSystem<Mat> system{a, b};
-  const double epoch = options.variant == SapVariant::Gaussian ? 2.0 * static_cast<double>(m)
-                                                               : static_cast<double>(m);
-  Certified<SketchAndProjectMethod, RelativeResidualCertificate> certified(
-      method, RelativeResidualCertificate(a.cols()),
-      {.every = options.certificate_every, .work_unit = epoch});
+  const RowSystem<Mat> system{a, b, transpose};
+  const bool least_squares = options.variant == SapVariant::Extended;
+  // An epoch: m rows read (Gaussian and Extended steps count two reads each).
+  const double epoch = options.variant == SapVariant::Gaussian || least_squares
+                           ? 2.0 * static_cast<double>(m)
+                           : static_cast<double>(m);
+  const SapCertificate prototype(a.cols(), least_squares, least_squares ? a.norm() : 0.0,
+                                 options.tolerance);
+  iterum::Certified<SketchAndProjectMethod, SapCertificate> certified(
+      method, prototype, {.every = options.certificate_every, .work_unit = epoch});
   auto state = certified.start(system, method.init(system, x0), clock);
   const Index per_epoch =
       options.variant == SapVariant::Gaussian ? (a.cols() + tau - 1) / tau : (m + tau - 1) / tau;
@@ -425,11 +504,12 @@ SketchAndProjectResult run_sap(const Mat& a, const Vector<double>& b, const Vect
   certified.finish(system, result, options.tolerance);
   SketchAndProjectResult out;
   out.x = result.state.certificate.point();
-  // The certificate of the returned x, recomputed (one more product).
-  result.residual = SketchAndProjectMethod::relative_residual(system, out.x);
+  // The certificate of the returned x, recomputed.
+  SapCertificate check = result.state.certificate;
+  result.residual = check.evaluate(system, out.x);
   if (result.status == Status::Converged && !(result.residual <= options.tolerance))
     result.status = Status::NumericalIssue;
-  const std::int64_t products = result.state.certificate.calls() + 1;
+  const std::int64_t products = check.products();
   pack_summary(out, result, clock);
   out.counters.matvecs =
       products +
@@ -467,6 +547,7 @@ class SketchAndProject {
     a_ = detail::sap_matrix(function, a);
     check::that(a_.norm() > 0, function, "A", "must not be zero");
     (void)options_.rows_per_step(function, a_.rows());
+    if (options_.variant == SapVariant::Extended) at_ = a_.transpose();
     ready_ = true;
     return Status::Converged;
   }
@@ -480,7 +561,8 @@ class SketchAndProject {
     check::all_finite(function, "b", b);
     check::all_finite(function, "x", x);
     const Stopwatch clock;
-    auto out = detail::run_sap(a_, b, x, options_, clock, "iterum::sketch::SketchAndProject");
+    const auto* at = options_.variant == SapVariant::Extended ? &at_ : nullptr;
+    auto out = detail::run_sap(a_, at, b, x, options_, clock, "iterum::sketch::SketchAndProject");
     x = std::move(out.x);
     return static_cast<Summary&&>(std::move(out));
   }
@@ -506,6 +588,7 @@ class SketchAndProject {
  private:
   SketchAndProjectOptions options_;
   detail::sap_matrix_t<A> a_{};
+  detail::sap_matrix_t<A> at_{};  // A^T, for the Extended variant
   bool ready_ = false;
 };
 
@@ -530,7 +613,10 @@ SketchAndProjectResult sketch_and_project_impl(const A& a, const B& b, const X0*
     check::all_finite(function, "x0", start);
   }
   check::that(mat.norm() > 0, function, "A", "must not be zero");
-  return run_sap(mat, rhs, start, options, clock, function);
+  using Mat = std::remove_cvref_t<decltype(mat)>;
+  const Mat at = options.variant == SapVariant::Extended ? Mat(mat.transpose()) : Mat();
+  return run_sap(mat, options.variant == SapVariant::Extended ? &at : nullptr, rhs, start, options,
+                 clock, function);
 }
 
 }  // namespace detail
