@@ -78,7 +78,8 @@ enum class SapVariant {
 /// Options of `sketch_and_project` and `SketchAndProject`: the control fields
 /// (core/options.hpp), then the method's own.
 struct SketchAndProjectOptions {
-  /// Stop when ||b - A x|| / ||b|| <= tolerance (||b - A x|| when b = 0), recomputed from x.
+  /// Stop when ||b - A x|| / ||b|| <= tolerance (||b - A x|| when b = 0), recomputed from x;
+  /// for `Extended`, when the least-squares certificate is (see the file comment).
   double tolerance = 1e-8;
   /// Iteration budget; unset: 1000 epochs' worth (1000 ceil(m / rows per step) for the row
   /// variants, 1000 ceil(n / block_size) for `Gaussian`).
@@ -92,9 +93,10 @@ struct SketchAndProjectOptions {
   /// The sketch; see `SapVariant`.
   SapVariant variant = SapVariant::Kaczmarz;
   /// Rows per step of `BlockKaczmarz`, columns of S for `Gaussian` (1 <= block_size <= m);
-  /// unset: min(m, 8). Ignored by `Kaczmarz`.
+  /// unset: min(m, 8). Ignored by `Kaczmarz` and `Extended`.
   std::optional<Index> block_size{};
-  /// Epochs (m rows read) between two evaluations of the certificate (> 0).
+  /// Epochs (m rows read; for `Gaussian` one step, for `Extended` m steps) between two
+  /// evaluations of the certificate (> 0).
   double certificate_every = 1.0;
 
   /// Throws `iterum::invalid_argument` for bad control fields or a non-positive `block_size`.
