@@ -169,12 +169,9 @@ struct OptionalHistory {
 /// the facade began (so the reported seconds include its set-up). `extra` observers (a
 /// facade's own recorders) are notified after the monitor's.
 template <class Problem, class M, class Stop, class... Extra>
-[[nodiscard]] Result<typename M::State> solve_monitored(const Problem& problem, M& method,
-                                                        typename M::State state, Stop stop,
-                                                        const Monitor& monitor,
-                                                        std::string_view label,
-                                                        const Stopwatch& clock = Stopwatch{},
-                                                        Extra&... extra) {
+[[nodiscard]] Result<typename M::State> solve_monitored(
+    const Problem& problem, M& method, typename M::State state, Stop stop, const Monitor& monitor,
+    std::string_view label, const Stopwatch& clock = Stopwatch{}, Extra&... extra) {
   static_assert(detail::check_solve_arguments<M, Problem, Stop, Extra...>());
   detail::OptionalProgress progress;
   if (monitor.progress != nullptr) {
