@@ -17,7 +17,9 @@
 //                    lines) for bench/peers/numpy_als.py, then exits.
 //
 // Usage: altmin_trace [--part speed|kappa|phase|movielens|all] [--repeats 5] [--csv FILE]
-// CSV (--part speed/kappa traces): case,solver,iteration,seconds,relative_error,certificate
+// CSV (--part speed/kappa traces), bench/plots/plot_traces.py's format:
+// problem,method,iterations,oracle_calls (row solves),epochs (passes over Omega),
+// residual (relative error over the whole matrix),seconds (error evaluations excluded)
 
 #include <algorithm>
 #include <cmath>
@@ -85,26 +87,35 @@ double seconds_per_iteration(const Observations& obs, Index k, AltMinSolver s, I
   return median(per);
 }
 
-// Relative error over the whole matrix per iteration, through the Method API.
+// One point of a convergence trace.
+struct Point {
+  Index iteration = 0;
+  std::int64_t row_solves = 0;
+  double passes = 0.0;
+  double seconds = 0.0;  // excluding the error evaluations
+  double error = 0.0;    // relative error over the whole matrix
+  double certificate = 0.0;
+};
+
+// The trace of one solve through the Method API; `reached`: the first iteration with error <=
+// target (-1: none within `cap`).
 template <class Solver>
-std::vector<std::pair<double, double>> error_trace(const PlantedMatrix& p,
-                                                   typename AltMinMethod<Solver>::Params params,
-                                                   Solver solver, Index cap, double target,
-                                                   Index& reached, std::vector<double>& cert) {
+std::vector<Point> error_trace(const PlantedMatrix& p, typename AltMinMethod<Solver>::Params params,
+                               Solver solver, Index cap, double target, Index& reached) {
   AltMinMethod<Solver> method(params, solver);
   const CompletionProblem problem{p.observed};
-  std::vector<std::pair<double, double>> out;
+  std::vector<Point> out;
   reached = -1;
   iterum::Stopwatch clock;
-  double timed = 0.0;  // seconds excluding the error evaluations
+  double timed = 0.0;
   double last = clock.seconds();
   auto watch = [&](const auto& info) {
     timed += clock.seconds() - last;
     const Index k = params.rank;
     const double err = p.relative_error(info.state.x.bottomRows(k).transpose(),
                                         info.state.y.bottomRows(k).transpose());
-    out.push_back({timed, err});
-    cert.push_back(info.residual);
+    out.push_back(
+        {info.iteration, info.counters.oracle_calls, info.state.passes, timed, err, info.residual});
     if (reached < 0 && err <= target) reached = info.iteration;
     last = clock.seconds();
     return reached >= 0 && err <= 1e-12;
@@ -112,6 +123,15 @@ std::vector<std::pair<double, double>> error_trace(const PlantedMatrix& p,
   const auto result = iterum::solve(problem, method, iterum::stop::max_iterations(cap), watch);
   (void)result;
   return out;
+}
+
+// Rows in bench/plots/plot_traces.py's format (residual = relative error over the matrix).
+void write_rows(std::ofstream& csv, const std::string& problem, const std::string& method,
+                const std::vector<Point>& trace) {
+  for (const Point& q : trace) {
+    csv << problem << "," << method << "," << q.iteration << "," << q.row_solves << "," << q.passes
+        << "," << q.error << "," << q.seconds << "\n";
+  }
 }
 
 // The first case: m = n = 2000, k = 10, p = 0.05, Gaussian factors, seed 1.
@@ -132,24 +152,20 @@ void part_speed(int repeats, std::ofstream& csv) {
   std::printf("|Omega| = %lld\n", static_cast<long long>(p.observed.size()));
   for (const AltMinSolver s : {AltMinSolver::Exact, AltMinSolver::Cg, AltMinSolver::Sketch}) {
     Index reached = -1;
-    std::vector<double> cert;
-    std::vector<std::pair<double, double>> trace;
-    auto params = completion_options(s).method_params(10);
+    std::vector<Point> trace;
     if (s == AltMinSolver::Exact) {
       trace =
           error_trace<ExactRowSolver>(p, completion_options(s).method_params<ExactRowSolver>(10),
-                                      ExactRowSolver{}, 40, 1e-10, reached, cert);
+                                      ExactRowSolver{}, 40, 1e-10, reached);
     } else if (s == AltMinSolver::Cg) {
-      trace = error_trace<CgRowSolver>(p, params, CgRowSolver{}, 40, 1e-10, reached, cert);
+      trace = error_trace<CgRowSolver>(p, completion_options(s).method_params<CgRowSolver>(10),
+                                       CgRowSolver{}, 40, 1e-10, reached);
     } else {
       trace =
           error_trace<SketchRowSolver>(p, completion_options(s).method_params<SketchRowSolver>(10),
-                                       SketchRowSolver{}, 40, 1e-10, reached, cert);
+                                       SketchRowSolver{}, 40, 1e-10, reached);
     }
-    for (std::size_t t = 0; t < trace.size(); ++t) {
-      csv << "k10," << solver_name(s) << "," << t << "," << trace[t].first << "," << trace[t].second
-          << "," << cert[t] << "\n";
-    }
+    write_rows(csv, "m = n = 2000, k = 10, p = 0.05", std::string(solver_name(s)) + " rows", trace);
     std::printf("  %-7s iterations to 1e-10: %lld\n", solver_name(s),
                 static_cast<long long>(reached));
   }
@@ -205,24 +221,21 @@ void part_kappa(std::ofstream& csv) {
     Index exact = -1;
     Index adaptive = -1;
     Index fixed = -1;
-    std::vector<double> cert;
     AltMinMethod<ExactRowSolver>::Params pe;
     pe.rank = 10;
-    (void)error_trace<ExactRowSolver>(p, pe, ExactRowSolver{}, 100, 1e-8, exact, cert);
+    const std::string problem = "kappa = " + std::to_string(static_cast<int>(kappa));
+    write_rows(csv, problem, "exact rows, QR",
+               error_trace<ExactRowSolver>(p, pe, ExactRowSolver{}, 100, 1e-8, exact));
     AltMinMethod<CgRowSolver>::Params pc;
     pc.rank = 10;
-    cert.clear();
-    const auto ta = error_trace<CgRowSolver>(p, pc, CgRowSolver{}, 100, 1e-8, adaptive, cert);
-    for (std::size_t t = 0; t < ta.size(); ++t) {
-      csv << "kappa" << kappa << ",cg_adaptive," << t << "," << ta[t].first << "," << ta[t].second
-          << "," << cert[t] << "\n";
-    }
+    write_rows(csv, problem, "adaptive CG rows, QR",
+               error_trace<CgRowSolver>(p, pc, CgRowSolver{}, 100, 1e-8, adaptive));
     pc.orthonormalize = false;
     CgRowSolver::Params three;
     three.max_steps = 3;
     three.tolerance = 0.0;
-    cert.clear();
-    (void)error_trace<CgRowSolver>(p, pc, CgRowSolver(three), 100, 1e-8, fixed, cert);
+    write_rows(csv, problem, "CG(3) rows, no QR",
+               error_trace<CgRowSolver>(p, pc, CgRowSolver(three), 100, 1e-8, fixed));
     std::printf("  %5.0f   %5lld   %16lld   %12lld\n", kappa, static_cast<long long>(exact),
                 static_cast<long long>(adaptive), static_cast<long long>(fixed));
   }
@@ -280,8 +293,10 @@ void part_movielens() {
   std::printf("  %lld ratings, %lld users x %lld movies; global mean test RMSE %.4f\n",
               static_cast<long long>(all.size()), static_cast<long long>(all.rows()),
               static_cast<long long>(all.cols()), std::sqrt(se / static_cast<double>(test.size())));
+  // plot_traces.py's format with the rank in the iterations column:
+  //   plot_traces.py movielens_rank.csv movielens_rank.png --x iterations --xlabel rank
   std::ofstream csv(bench::trace_csv_path("movielens_rank.csv"));
-  csv << "rank,test_rmse,train_rmse,iterations,seconds,status\n";
+  csv << "problem,method,iterations,oracle_calls,epochs,residual,seconds\n";
   std::printf("  rank   test RMSE   train RMSE   iterations   seconds   status\n");
   for (const Index k : {1, 2, 5, 10, 20, 30, 50}) {
     AltMinOptions o;
@@ -293,8 +308,12 @@ void part_movielens() {
                 static_cast<long long>(k), *r.validation_rmse, r.rmse,
                 static_cast<long long>(r.iterations), r.seconds,
                 iterum::to_string(r.status).data());
-    csv << k << "," << *r.validation_rmse << "," << r.rmse << "," << r.iterations << ","
-        << r.seconds << "," << iterum::to_string(r.status) << "\n";
+    for (const auto& [name, value] :
+         {std::pair<const char*, double>{"test RMSE", *r.validation_rmse},
+          {"train RMSE", r.rmse}}) {
+      csv << "MovieLens ml-latest-small (ALS-WR + biases; 80/20 split)," << name << "," << k << ","
+          << r.counters.oracle_calls << "," << r.passes << "," << value << "," << r.seconds << "\n";
+    }
   }
 }
 
@@ -332,7 +351,7 @@ int main(int argc, char** argv) {
     }
   }
   std::ofstream csv(csv_path);
-  csv << "case,solver,iteration,seconds,relative_error,certificate\n";
+  csv << "problem,method,iterations,oracle_calls,epochs,residual,seconds\n";
   if (part == "speed" || part == "all") part_speed(repeats, csv);
   if (part == "kappa" || part == "all") part_kappa(csv);
   if (part == "phase" || part == "all") part_phase();

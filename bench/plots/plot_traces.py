@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 bench/plots/plot_traces.py IN.csv OUT.png \
-        [--x iterations|oracle_calls|epochs|seconds] [--title T] [--ylabel L]
+        [--x iterations|oracle_calls|epochs|seconds] [--title T] [--ylabel L] [--xlabel L]
 
 IN.csv has the header problem,method,iterations,oracle_calls,epochs,residual,seconds and one
 row per recorded point. The figure has one subplot per problem (in order of first appearance)
@@ -52,6 +52,8 @@ def main():
     parser.add_argument("--x", choices=sorted(X_LABELS), default="iterations",
                         help="the x axis (default: iterations)")
     parser.add_argument("--title", default=None, help="figure title")
+    parser.add_argument("--xlabel", default=None,
+                        help="label of the x axis (default: what the --x column measures)")
     parser.add_argument("--ylabel", default="residual",
                         help="what the residual column is (default: residual)")
     args = parser.parse_args()
@@ -78,7 +80,7 @@ def main():
                     marker="o" if len(xs) <= 20 else None, markersize=4)
         ax.set_yscale("log")
         ax.set_title(problem)
-        ax.set_xlabel(X_LABELS[args.x])
+        ax.set_xlabel(args.xlabel or X_LABELS[args.x])
         ax.set_ylabel(args.ylabel)
         ax.grid(True, which="major", alpha=0.5)
         ax.grid(True, which="minor", alpha=0.15)

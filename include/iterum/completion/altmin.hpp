@@ -79,6 +79,11 @@ struct AltMinOptions {
   /// Power iterations of the initial randomized SVD, and the clipping of its rows.
   Index init_power_iterations = 6;
   double init_clip = 3.0;
+  /// Sample splitting (JNS13 Alg. 2, GSYZ): Omega is split at random into 2T + 1 parts for
+  /// T = the iteration budget, and each half-step fits one fresh part. A device of the proofs,
+  /// off by default: at practical sampling rates each part leaves rows with fewer observations
+  /// than the rank (docs/completion.md). The certificate stays that of all observations.
+  bool sample_splitting = false;
   /// Settings of the CG and sketch row solvers.
   CgRowSolver::Params cg{};
   SketchRowSolver::Params sketch{};
@@ -175,6 +180,9 @@ CompletionResult altmin_run(const Observations& train_in, Index rank,
   const Observations& train = e != 0 ? *train_scaled : train_in;
   auto params = options.template method_params<Solver>(rank);
   params.limits = step_limits(options, clock);
+  if (options.sample_splitting) {
+    params.split_parts = 2 * iteration_budget(options, altmin_default_iterations) + 1;
+  }
   AltMinMethod<Solver> method(params, solver);
   const CompletionProblem problem{train, options.validation};
   using State = typename AltMinMethod<Solver>::State;

@@ -4,7 +4,6 @@
 /// @brief `completion::AltMinMethod<RowSolver>`: alternating minimization for low-rank matrix
 /// completion (a core Method), and `CompletionProblem`, what it solves.
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "iterum/completion/cg_row_solver.hpp"
+#include "iterum/completion/detail/small_kernels.hpp"
 #include "iterum/completion/observations.hpp"
 #include "iterum/completion/row_solver.hpp"
 #include "iterum/core/error.hpp"
@@ -73,7 +73,8 @@ struct CompletionProblem {
 /// Certificate (`residual`): r = ||grad_X F||_F / (rho ||F_Y||_F) + ||grad_Y F||_F /
 /// (rho ||F_X||_F), where X = [b U] and Y = [c V] are the fitted unknowns, F_X = [1 U] and
 /// F_Y = [1 V] the features they offer the other side (without biases: X = F_X = U), and
-/// rho = ||P_Omega(M - mu)||_F. It is zero exactly at a stationary point of F, invariant to
+/// rho = ||P_Omega(M - mu)||_F (when a feature matrix is zero, the norm of the side's own
+/// unknowns replaces it). It is zero exactly at a stationary point of F, invariant to
 /// U -> U t, V -> V / t, and dimensionless; recomputed from the factors after every step.
 template <RowSolver Solver = CgRowSolver>
 class AltMinMethod {
@@ -92,6 +93,10 @@ class AltMinMethod {
     Index bias_sweeps = 4;             ///< alternating sweeps of the initial biases
     double clip_min = -std::numeric_limits<double>::infinity();  ///< RMSE predictions
     double clip_max = std::numeric_limits<double>::infinity();   ///< are clipped to these
+    /// Sample splitting (off: 0): Omega split at random into this many parts (2T + 1 for T
+    /// iterations, JNS13 Alg. 2); part 0 initializes, half-step h uses part 1 + h mod
+    /// (parts - 1). A proof device: each row then sees |Omega_i| / parts observations.
+    Index split_parts = 0;
     std::uint64_t seed = 0;  ///< seed of the initial SVD and of randomized row solvers
     StepLimits limits{};     ///< time and row-solve budgets polled inside a half-step
 
@@ -106,9 +111,12 @@ class AltMinMethod {
         check::finite(function, name, value);
       }
       check::in_range(function, "options.max_inner_tolerance", max_inner_tolerance, 0.0, 1.0);
-      check::nonnegative(function, "options.init_power_iterations",
-                         static_cast<double>(init_power_iterations));
+      check::in_range(function, "options.init_power_iterations",
+                      static_cast<double>(init_power_iterations), 0.0, 100.0);
       check::nonnegative(function, "options.bias_sweeps", static_cast<double>(bias_sweeps));
+      if (split_parts != 0) {
+        check::in_range(function, "split_parts", static_cast<double>(split_parts), 3.0, 1e9);
+      }
       if (std::isnan(clip_min) || std::isnan(clip_max) || !(clip_min < clip_max)) {
         check::fail(function, "options.clip_max",
                     "must exceed options.clip_min (" + check::text(clip_min) + ")",
@@ -136,7 +144,6 @@ class AltMinMethod {
     std::vector<Matrix<double>> design;
     std::vector<Vector<double>> target, ridge, grad;
     Matrix<double> gram, transform;
-    Eigen::LLT<Matrix<double>> chol;
     Matrix<double> scratch;
   };
 
@@ -201,6 +208,15 @@ class AltMinMethod {
 
  private:
   [[nodiscard]] Index offset() const noexcept { return params_.biases ? 1 : 0; }
+
+  // The part of entry (i, j) in a sample split: a hash of (seed, i, j), uniform over the parts.
+  [[nodiscard]] Index part_of(Index i, Index j, Index n) const noexcept {
+    const auto cell = static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(n) +
+                      static_cast<std::uint64_t>(j);
+    const std::uint64_t h =
+        sketch::detail::mix64(sketch::detail::stream_key(params_.seed, 0x5B117ull) ^ cell);
+    return static_cast<Index>(h % static_cast<std::uint64_t>(params_.split_parts));
+  }
   [[nodiscard]] bool orthonormal_mode() const noexcept {
     return params_.orthonormalize && params_.lambda == 0.0;
   }
@@ -242,7 +258,6 @@ class AltMinMethod {
     }
     s.gram.resize(k, k);
     s.transform.resize(k, k);
-    s.chol = Eigen::LLT<Matrix<double>>(k);
     s.scratch.resize(k, std::max(o.rows(), o.cols()));
     return s;
   }
@@ -281,10 +296,12 @@ class AltMinMethod {
     const Index off = offset();
     std::vector<Eigen::Triplet<double>> entries;
     entries.reserve(static_cast<std::size_t>(o.size()));
-    const double scale = 1.0 / o.density();
+    const double parts = params_.split_parts > 0 ? static_cast<double>(params_.split_parts) : 1.0;
+    const double scale = parts / o.density();
     for (Index t = 0; t < o.size(); ++t) {
       const Index i = o.row_of(t);
       const Index j = o.col_of(t);
+      if (params_.split_parts > 0 && part_of(i, j, o.cols()) != 0) continue;
       double v = o.value_of(t) - s.mean;
       if (params_.biases) v -= s.x(0, i) + s.y(0, j);
       entries.emplace_back(static_cast<int>(i), static_cast<int>(j), scale * v);
@@ -322,21 +339,22 @@ class AltMinMethod {
   // it is (the next solve is then ridge-safeguarded).
   template <class F, class G>
   void orthonormalize(State& s, F&& f, G&& g) const {
+    const Index k = f.rows();
     for (int pass = 0; pass < 2; ++pass) {
       s.gram.setZero();
       s.gram.template selfadjointView<Eigen::Lower>().rankUpdate(f);
-      s.chol.compute(s.gram);
-      if (s.chol.info() != Eigen::Success) return;
-      const Matrix<double>& l = s.chol.matrixLLT();
-      if (!(l.diagonal().minCoeff() > 1e-10 * l.diagonal().maxCoeff())) return;
+      if (!detail::cholesky_lower(s.gram.data(), k)) return;  // L in the lower triangle
+      const auto l = s.gram.template triangularView<Eigen::Lower>();
+      const auto diag = s.gram.diagonal();
+      if (!(diag.minCoeff() > 1e-10 * diag.maxCoeff())) return;
       s.transform.setIdentity();
-      s.chol.matrixL().solveInPlace(s.transform);  // L^{-1}
+      l.solveInPlace(s.transform);  // L^{-1}
       auto fs = s.scratch.leftCols(f.cols());
-      fs.noalias() = s.transform * f;
+      fs.noalias() = s.transform.template triangularView<Eigen::Lower>() * f;
       f = fs;
       if (g.cols() > 0) {
         auto gs = s.scratch.leftCols(g.cols());
-        gs.noalias() = s.chol.matrixU() * g;
+        gs.noalias() = l.transpose() * g;
         g = gs;
       }
     }
@@ -352,6 +370,11 @@ class AltMinMethod {
     if (orthonormal_mode()) orthonormalize(s, fixed.bottomRows(k), free.bottomRows(k));
     const Index lines = Rows ? o.rows() : o.cols();
     const std::uint64_t half = s.half_steps++;
+    // Sample splitting (JNS13 Alg. 2): half-step h uses part 1 + h mod (parts - 1) only.
+    const Index part =
+        params_.split_parts > 0
+            ? 1 + static_cast<Index>(half % static_cast<std::uint64_t>(params_.split_parts - 1))
+            : -1;
     const std::uint64_t key =
         sketch::detail::stream_key(params_.seed, 0x5EED0000ull + half);  // per half-step
     const std::int64_t base_calls = s.counters.oracle_calls;
@@ -375,8 +398,28 @@ class AltMinMethod {
       }
       const int tid = thread_id();
       const auto line = Rows ? o.row(i) : o.col(i);
-      const Index count = line.size();
       auto xi = free.col(i);
+      Matrix<double>& a = s.design[static_cast<std::size_t>(tid)];
+      Vector<double>& b = s.target[static_cast<std::size_t>(tid)];
+      const Index p = off + k;
+      const double* yf = fixed.data();
+      double* ad = a.data();
+      Index count = 0;  // the observations this half-step uses (all, or one part of a split)
+      for (Index t = 0; t < line.size(); ++t) {
+        const Index j = line.index[static_cast<std::size_t>(t)];
+        if (part >= 0 && (Rows ? part_of(i, j, o.cols()) : part_of(j, i, o.cols())) != part) {
+          continue;
+        }
+        const double* yj = yf + j * p;
+        double* at = ad + count * p;
+        std::copy(yj + off, yj + p, at + off);
+        double target = line.value[static_cast<std::size_t>(t)] - s.mean;
+        if (params_.biases) {
+          at[0] = 1.0;
+          target -= yj[0];
+        }
+        b[count++] = target;
+      }
       Vector<double>& d = s.ridge[static_cast<std::size_t>(tid)];
       d.tail(k).setConstant(params_.lambda *
                             (params_.weighted_lambda ? static_cast<double>(count) : 1.0));
@@ -384,23 +427,6 @@ class AltMinMethod {
       if (count == 0) {  // nothing observed: the minimizer is 0 (a cold start: biases only)
         xi.setZero();
         continue;
-      }
-      Matrix<double>& a = s.design[static_cast<std::size_t>(tid)];
-      Vector<double>& b = s.target[static_cast<std::size_t>(tid)];
-      const Index p = off + k;
-      const double* yf = fixed.data();
-      double* ad = a.data();
-      for (Index t = 0; t < count; ++t) {
-        const Index j = line.index[static_cast<std::size_t>(t)];
-        const double* yj = yf + j * p;
-        double* at = ad + t * p;
-        std::copy(yj + off, yj + p, at + off);
-        double target = line.value[static_cast<std::size_t>(t)] - s.mean;
-        if (params_.biases) {
-          at[0] = 1.0;
-          target -= yj[0];
-        }
-        b[t] = target;
       }
       const RowSystem sys{a.leftCols(count), b.head(count), d, tol,
                           sketch::detail::mix64(key ^ static_cast<std::uint64_t>(i))};
@@ -486,11 +512,15 @@ class AltMinMethod {
                                 (params_.biases ? static_cast<double>(o.cols()) : 0.0));
     const double fx = std::sqrt(s.x.bottomRows(k).squaredNorm() +
                                 (params_.biases ? static_cast<double>(o.rows()) : 0.0));
-    auto term = [&](double g2, double f) {
+    // A side whose partner offers no features (all zero) has gradient D X: measured against
+    // its own norm then, so the certificate stays finite.
+    const double nx = s.x.norm();
+    const double ny = s.y.norm();
+    auto term = [&](double g2, double f, double own) {
       if (!(g2 > 0.0)) return 0.0;
-      return f > 0.0 ? std::sqrt(g2) / (rho * f) : std::numeric_limits<double>::infinity();
+      return std::sqrt(g2) / (rho * (f > 0.0 ? f : own));
     };
-    s.certificate = term(gx2, fy) + term(gy2, fx);
+    s.certificate = term(gx2, fy, nx) + term(gy2, fx, ny);
     if (problem.validation != nullptr) s.validation_rmse = rmse_on(*problem.validation, s);
   }
 
