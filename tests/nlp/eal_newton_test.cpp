@@ -389,6 +389,83 @@ TEST_CASE("EalNewton: bad input throws iterum::invalid_argument naming the argum
   CHECK((ok.x - Vector<double>::Constant(2, 0.5)).norm() < 1e-8);
 }
 
+namespace {
+
+/// HS28 whose Hessian turns NaN from its `nan_after`-th evaluation on (a callback failing
+/// mid-run), or with the constraint doubled (linearly dependent constraint gradients).
+struct Hs28Variant : iterum::nlp::hs::Hs28 {
+  int nan_after = -1;
+  bool duplicate_constraint = false;
+  mutable int hessians = 0;
+  [[nodiscard]] Index constraints() const { return duplicate_constraint ? 2 : 1; }
+  void constraint(const Vector<double>& x, Vector<double>& c) const {
+    Hs28::constraint(x, c);
+    if (duplicate_constraint) c = Vector<double>{{c(0), 2 * c(0)}};
+  }
+  void jacobian(const Vector<double>& x, Matrix<double>& jac) const {
+    Hs28::jacobian(x, jac);
+    if (duplicate_constraint) {
+      jac.conservativeResize(2, 3);
+      jac.row(1) = 2 * jac.row(0);
+    }
+  }
+  void lagrangian_hessian(const Vector<double>& x, const Vector<double>& lambda,
+                          Matrix<double>& h) const {
+    Hs28::lagrangian_hessian(x, lambda, h);
+    if (nan_after >= 0 && hessians++ >= nan_after) h(0, 0) = std::nan("");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("EalNewton: a NaN mid-run and dependent constraints end with a status", "[nlp]") {
+  Hs28Variant nan_problem;
+  nan_problem.nan_after = 2;  // x0 check and init evaluate it first
+  const auto r = solve_equality_constrained(nan_problem, nan_problem.x0());
+  CHECK(r.status == Status::NumericalIssue);
+  CHECK(r.x.allFinite());
+  CHECK(r.lambda.allFinite());
+  CHECK(std::isfinite(r.residual));
+
+  Hs28Variant dependent;
+  dependent.duplicate_constraint = true;
+  const auto rd = solve_equality_constrained(dependent, dependent.x0());
+  CHECK(rd.status == Status::Breakdown);
+  CHECK(rd.iterations <= 1);  // the step that found it
+  CHECK(rd.x == dependent.x0());
+}
+
+namespace {
+/// min x1 + x2 s.t. x1^2 + x2^2 = 2: x* = (-1, -1), lambda* = 1/2 (hess f = 0).
+struct Circle {
+  [[nodiscard]] Index dim() const { return 2; }
+  [[nodiscard]] Index constraints() const { return 1; }
+  [[nodiscard]] double value(const Vector<double>& x) const { return x.sum(); }
+  void gradient(const Vector<double>&, Vector<double>& g) const { g = Vector<double>::Ones(2); }
+  void constraint(const Vector<double>& x, Vector<double>& c) const {
+    c = Vector<double>::Constant(1, x.squaredNorm() - 2);
+  }
+  void jacobian(const Vector<double>& x, Matrix<double>& jac) const { jac = 2 * x.transpose(); }
+  void lagrangian_hessian(const Vector<double>&, const Vector<double>& lambda,
+                          Matrix<double>& h) const {
+    h = 2 * lambda(0) * Matrix<double>::Identity(2, 2);
+  }
+};
+}  // namespace
+
+TEST_CASE("EalNewton: tight tolerances are reached where Armijo is below round-off", "[nlp]") {
+  // At KKT residual ~3e-10 the merit decrease (~1e-19) is below the round-off of L_{mu,nu}
+  // (~4e-16): before the round-off safeguard of the line search this run needed 344 steps.
+  EalOptions options;
+  options.tolerance = 1e-10;
+  options.kkt_solver = KktSolverKind::Minres;
+  const auto r = solve_equality_constrained(Circle{}, Vector<double>{{2.0, 0.5}}, options);
+  REQUIRE(r.ok());
+  CHECK(r.iterations <= 30);
+  CHECK((r.x - Vector<double>::Constant(2, -1.0)).norm() < 1e-10);
+  CHECK(std::abs(r.lambda(0) - 0.5) < 1e-10);
+}
+
 TEST_CASE("EalNewton: the method runs with a policy given by the caller", "[nlp]") {
   const iterum::nlp::hs::Hs48 p;
   iterum::nlp::EalNewton<iterum::linalg::DenseLu<>> method;
