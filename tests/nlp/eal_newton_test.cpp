@@ -13,6 +13,7 @@
 #include "iterum/nlp/sketched_kkt_solver.hpp"
 #include "iterum/nlp/solve_equality_constrained.hpp"
 #include "support/catch_compat.hpp"
+#include "support/linear_solver_conformance.hpp"
 #include "support/random_data.hpp"
 #include "support/throws.hpp"
 
@@ -320,7 +321,7 @@ TEST_CASE("EalNewton: a capped sketch solver falls back to MINRES instead of rai
   iterum::nlp::SketchedKktSolver solver;
   REQUIRE(solver.compute(k) == Status::Converged);
   solver.set_tolerance(1e-12);
-  solver.set_max_iterations(1);
+  solver.set_sketch_cap(1);
   Vector<double> z = Vector<double>::Zero(2);
   const Vector<double> b{{1.0, 1.0}};
   const auto out = solver.solve(b, z);
@@ -476,4 +477,19 @@ TEST_CASE("EalNewton: the method runs with a policy given by the caller", "[nlp]
   }
   CHECK(method.residual(p, state) <= 1e-10);
   CHECK((state.x - p.x_star()).norm() < 1e-9);
+}
+
+TEST_CASE("SketchedKktSolver passes the LinearSolver conformance suite", "[nlp][sketch]") {
+  const Index n = 20;
+  const Matrix<double> r = iterum::test::normal_matrix(n, n, 3);
+  const Matrix<double> a = r.transpose() * r / double(n) + Matrix<double>::Identity(n, n);
+  for (const auto variant :
+       {iterum::sketch::SapVariant::Kaczmarz, iterum::sketch::SapVariant::Gaussian}) {
+    INFO("variant " << static_cast<int>(variant));
+    iterum::nlp::SketchedKktSolver solver({.variant = variant, .block_size = Index{4}});
+    STATIC_REQUIRE_FALSE(iterum::LinearSolverWithBudget<decltype(solver), Matrix<double>>);
+    iterum::test::check_linear_solver(solver, a, a, 1e-10);
+    CHECK(solver.fallbacks() == 0);
+    CHECK(solver.sketch_steps() > 0);
+  }
 }

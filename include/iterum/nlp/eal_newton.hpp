@@ -106,7 +106,8 @@ struct EalParams {
   /// The constraints are declared degenerate (LICQ fails; `Breakdown`) when lambda_min(G G^T) <=
   /// licq_tolerance * max(1, ||G||^2).
   double licq_tolerance = 1e-12;
-  /// Budget of each inner solve, passed to a policy with `set_max_iterations`; unset: the
+  /// Budget of each inner solve, passed to a policy with `set_max_iterations` (MINRES); the
+  /// facade's `KktSolverKind::Sketch` takes it as its cap on sketch steps. Unset: the
   /// policy's default.
   std::optional<Index> inner_max_iterations{};
 

@@ -50,9 +50,9 @@ struct SketchedKktOptions {
   }
 };
 
-/// Sketch-and-project with a MINRES fallback, a `LinearSolverWithBudget` over the dense KKT
-/// matrix. `iterations` of a solve = sketch steps + MINRES iterations; `fallbacks()` counts
-/// the solves MINRES finished.
+/// Sketch-and-project with a MINRES fallback, a `LinearSolver` over the dense KKT matrix.
+/// `iterations` of a solve = sketch steps + MINRES iterations; `fallbacks()` counts the solves
+/// MINRES finished.
 class SketchedKktSolver {
  public:
   using Scalar = double;
@@ -97,10 +97,12 @@ class SketchedKktSolver {
     tolerance_ = tolerance;
   }
 
-  /// The inner cap on sketch steps of the following solves (unset: `max_sketch_steps`).
-  void set_max_iterations(std::optional<Index> cap) {
+  /// The inner cap on sketch steps of the following solves (unset: `max_sketch_steps`). Not
+  /// `set_max_iterations`: a capped solve is finished by MINRES instead of ending
+  /// `MaxIterations`, so this policy does not model `LinearSolverWithBudget`.
+  void set_sketch_cap(std::optional<Index> cap) {
     if (cap) {
-      check::positive("iterum::nlp::SketchedKktSolver::set_max_iterations", "max_iterations",
+      check::positive("iterum::nlp::SketchedKktSolver::set_sketch_cap", "cap",
                       static_cast<double>(*cap));
     }
     cap_ = cap;
