@@ -219,6 +219,21 @@ TEST_CASE("EalNewton: a convex QP matches the null-space solution", "[nlp][qp]")
   }
 }
 
+TEST_CASE("EalNewton: without constraints (m = 0) it is Newton's method", "[nlp][qp]") {
+  const ConvexQp qp = make_qp(12, 0, 23);
+  const Vector<double> x_star = qp.q_mat.ldlt().solve(-qp.q);
+  for (auto kind : {KktSolverKind::Ldlt, KktSolverKind::Minres}) {
+    EalOptions options;
+    options.tolerance = 1e-10;
+    options.kkt_solver = kind;
+    const auto r = solve_equality_constrained(qp, Vector<double>::Zero(12), options);
+    REQUIRE(r.ok());
+    CHECK(r.lambda.size() == 0);
+    CHECK((r.x - x_star).norm() <= 1e-9 * std::max(1.0, x_star.norm()));
+    if (kind == KktSolverKind::Ldlt) CHECK(r.iterations == 1);
+  }
+}
+
 TEST_CASE("EalNewton: the superlinear mode sharpens the accuracy and cuts Newton steps",
           "[nlp][hs]") {
   const iterum::nlp::hs::Hs48 p;
