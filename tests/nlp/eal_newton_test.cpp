@@ -219,6 +219,119 @@ TEST_CASE("EalNewton: a convex QP matches the null-space solution", "[nlp][qp]")
   }
 }
 
+namespace {
+
+/// Discrete Poisson control on an N x N interior grid of [-1, 1]^2 (research/sketching.md Sec. 2
+/// and Sec. 6 B3, after the authors' PDE experiment): x = (w, z), min 1/2 ||w - w_target||^2 +
+/// (0.1 / 2) ||z||^2 s.t. Delta_h w + z = 0, Delta_h the 5-point Laplacian with h = 2 / (N + 1),
+/// w_target(i, j) = sin(4 + 0.1/sqrt(15) (i - (N+1)/2)) + cos(3 + 0.1/sqrt(15) (j - (N+1)/2)),
+/// i, j = 1..N.
+struct PoissonControl {
+  Index grid;
+  Matrix<double> laplacian;
+  Vector<double> target;
+  explicit PoissonControl(Index n) : grid(n) {
+    const Index nn = n * n;
+    const double h = 2.0 / double(n + 1);
+    laplacian = Matrix<double>::Zero(nn, nn);
+    target.resize(nn);
+    for (Index i = 0; i < n; ++i) {
+      for (Index j = 0; j < n; ++j) {
+        const Index k = i * n + j;
+        laplacian(k, k) = -4 / (h * h);
+        if (i > 0) laplacian(k, k - n) = 1 / (h * h);
+        if (i + 1 < n) laplacian(k, k + n) = 1 / (h * h);
+        if (j > 0) laplacian(k, k - 1) = 1 / (h * h);
+        if (j + 1 < n) laplacian(k, k + 1) = 1 / (h * h);
+        const double mid = double(n + 1) / 2;
+        const double a = 0.1 / std::sqrt(15.0);
+        target(k) =
+            std::sin(4 + a * (double(i + 1) - mid)) + std::cos(3 + a * (double(j + 1) - mid));
+      }
+    }
+  }
+  [[nodiscard]] Index dim() const { return 2 * grid * grid; }
+  [[nodiscard]] Index constraints() const { return grid * grid; }
+  [[nodiscard]] double value(const Vector<double>& x) const {
+    const Index nn = grid * grid;
+    return 0.5 * (x.head(nn) - target).squaredNorm() + 0.05 * x.tail(nn).squaredNorm();
+  }
+  void gradient(const Vector<double>& x, Vector<double>& g) const {
+    const Index nn = grid * grid;
+    g.resize(2 * nn);
+    g.head(nn) = x.head(nn) - target;
+    g.tail(nn) = 0.1 * x.tail(nn);
+  }
+  void constraint(const Vector<double>& x, Vector<double>& c) const {
+    const Index nn = grid * grid;
+    c.resize(nn);
+    c.noalias() = laplacian * x.head(nn);
+    c += x.tail(nn);
+  }
+  void jacobian(const Vector<double>&, Matrix<double>& jac) const {
+    const Index nn = grid * grid;
+    jac.resize(nn, 2 * nn);
+    jac.leftCols(nn) = laplacian;
+    jac.rightCols(nn).setIdentity();
+  }
+  void lagrangian_hessian(const Vector<double>&, const Vector<double>&, Matrix<double>& h) const {
+    const Index nn = grid * grid;
+    h.setZero(2 * nn, 2 * nn);
+    h.diagonal().head(nn).setOnes();
+    h.diagonal().tail(nn).setConstant(0.1);
+  }
+  /// The solution by eliminating z = -Delta_h w: (I + 0.1 L^T L) w = w_target.
+  [[nodiscard]] Vector<double> solution() const {
+    const Index nn = grid * grid;
+    const Matrix<double> q =
+        Matrix<double>::Identity(nn, nn) + 0.1 * laplacian.transpose() * laplacian;
+    Vector<double> x(2 * nn);
+    x.head(nn) = q.ldlt().solve(target);
+    x.tail(nn) = -laplacian * x.head(nn);
+    return x;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("EalNewton: Poisson control (N = 3) matches the study's f* and the elimination",
+          "[nlp][pde]") {
+  const PoissonControl p(3);
+  const Vector<double> x_star = p.solution();
+  // f* = 9.6444420518, from a dense KKT solve in research/sketching.md Sec. 6 B3.
+  REQUIRE(std::abs(p.value(x_star) - 9.6444420518) < 1e-9);
+  for (auto kind : {KktSolverKind::Ldlt, KktSolverKind::Minres, KktSolverKind::Sketch}) {
+    EalOptions options;
+    options.kkt_solver = kind;
+    options.seed = 7;
+    const auto r = solve_equality_constrained(p, Vector<double>::Ones(p.dim()), options);
+    INFO("kind " << int(kind) << " iterations " << r.iterations << " inner "
+                 << r.counters.inner_iterations << " sketch fallbacks " << r.sketch_fallbacks);
+    REQUIRE(r.ok());
+    CHECK(std::abs(r.objective - 9.6444420518) < 1e-8);
+    CHECK((r.x - x_star).norm() < 1e-7);
+  }
+}
+
+TEST_CASE("EalNewton: on Poisson control N = 8 a capped Kaczmarz solve falls back and converges",
+          "[nlp][pde][sketch]") {
+  // kappa_F(K) ~ 1e4 at N = 8 (the study): Kaczmarz alone would need ~1e9 steps for the paper
+  // rule's accuracy; with a cap of 2000 steps per solve MINRES finishes every solve.
+  const PoissonControl p(8);
+  EalOptions options;
+  options.kkt_solver = KktSolverKind::Sketch;
+  options.method.accuracy = AccuracyRule::Paper;
+  options.method.inner_max_iterations = 2000;
+  options.seed = 11;
+  const auto r = solve_equality_constrained(p, Vector<double>::Ones(p.dim()), options);
+  INFO("iterations " << r.iterations << " inner " << r.counters.inner_iterations << " mu " << r.mu);
+  REQUIRE(r.ok());
+  CHECK(r.sketch_fallbacks >= r.iterations);
+  CHECK(r.fallbacks == 0);
+  CHECK(r.mu < 1e3);
+  CHECK((r.x - p.solution()).norm() < 1e-7 * p.solution().norm());
+}
+
 TEST_CASE("EalNewton: without constraints (m = 0) it is Newton's method", "[nlp][qp]") {
   const ConvexQp qp = make_qp(12, 0, 23);
   const Vector<double> x_star = qp.q_mat.ldlt().solve(-qp.q);
