@@ -175,6 +175,30 @@ concept MaintainedGradient = BlockSmooth<P> &&
   { p.gradient(t) } -> std::convertible_to<const Vector<typename P::Scalar>&>;
 };
 
+/// An equality-constrained problem min f(x) subject to c(x) = 0, f: R^n -> R, c: R^n -> R^m,
+/// in double precision with dense derivatives (what `nlp::EalNewton` runs on). Valid
+/// expressions, for `const P& p`, `const Vector<double>& x` (n entries) and `lambda` (m
+/// entries), and outputs `Vector<double>& g, c`, `Matrix<double>& jac, h` that the callee
+/// resizes as needed:
+///   `p.dim()` (n); `p.constraints()` (m);
+///   `p.value(x)` -> `double` (f(x));  `p.gradient(x, g)` (g = grad f(x), n entries);
+///   `p.constraint(x, c)` (c = c(x), m entries);  `p.jacobian(x, jac)` (jac = G(x), m x n, row i
+///   the gradient of c_i);
+///   `p.lagrangian_hessian(x, lambda, h)` (h = hess f(x) + sum_i lambda_i hess c_i(x), n x n).
+template <class P>
+concept EqualityConstrainedProblem = requires(const P& p, const Vector<double>& x,
+                                              const Vector<double>& lambda, Vector<double>& g,
+                                              Vector<double>& c, Matrix<double>& jac,
+                                              Matrix<double>& h) {
+  { p.dim() } -> std::convertible_to<Index>;
+  { p.constraints() } -> std::convertible_to<Index>;
+  { p.value(x) } -> std::convertible_to<double>;
+  p.gradient(x, g);
+  p.constraint(x, c);
+  p.jacobian(x, jac);
+  p.lagrangian_hessian(x, lambda, h);
+};
+
 /// A tuner without context (Khodak et al., arXiv 2310.02246, Sec. 1). Valid expressions, for
 /// `T& t` and `double cost`: `t.propose()` -> convertible to `double` (the value to use for
 /// the next solve); `t.feedback(cost)` (the cost of the solve run with the last proposed value;
