@@ -383,20 +383,23 @@ TEST_CASE("altmin: certified at extreme scales", "[completion]") {
 }
 
 TEST_CASE("altmin: sample splitting fits a fresh part per half-step", "[completion]") {
-  // 2T + 1 = 13 parts for T = 6; oversampling 40 leaves each part about 3 samples per degree
-  // of freedom, enough for every half-step to contract (JNS13 Alg. 2).
+  // Oversampling 40 split into 2T + 1 parts: T = 4 leaves each part about 4.4 samples per
+  // degree of freedom, and every half-step contracts (JNS13 Alg. 2); T = 10 leaves 1.9, below
+  // the recovery threshold, and the fit goes wrong: the proofs' device costs samples.
   const auto p = planted(200, 200, 3, 40.0, 0.0, 17);
   auto o = exact_completion(AltMinSolver::Exact, 1e-12);
-  o.max_iterations = 6;
   o.sample_splitting = true;
+  o.max_iterations = 4;
   const auto split = iterum::completion::altmin(p.observed, 3, o);
-  CHECK(split.iterations == 6);
+  CHECK(split.iterations == 4);
   CHECK(split.status == iterum::Status::MaxIterations);
-  CHECK(p.relative_error(split.u, split.v) <= 1e-3);
+  CHECK(p.relative_error(split.u, split.v) <= 1e-2);
   require_certified(p.observed, split, 1e-12);
-  // Every solve saw about 1/13 of its row's observations: the first half-step alone already
-  // differs from the unsplit one.
+  o.max_iterations = 10;
+  const auto thin = iterum::completion::altmin(p.observed, 3, o);
+  CHECK(p.relative_error(thin.u, thin.v) > 5e-2);
+  // Without splitting, the same budget recovers M to the rounding level.
   o.sample_splitting = false;
   const auto whole = iterum::completion::altmin(p.observed, 3, o);
-  CHECK(p.relative_error(whole.u, whole.v) < p.relative_error(split.u, split.v));
+  CHECK(p.relative_error(whole.u, whole.v) <= 1e-10);
 }

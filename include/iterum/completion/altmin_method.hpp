@@ -354,7 +354,8 @@ class AltMinMethod {
       f = fs;
       if (g.cols() > 0) {
         auto gs = s.scratch.leftCols(g.cols());
-        gs.noalias() = l.transpose() * g;
+        const Matrix<double>& lower = s.gram;
+        gs.noalias() = lower.transpose().template triangularView<Eigen::Upper>() * g;
         g = gs;
       }
     }
@@ -452,8 +453,9 @@ class AltMinMethod {
   void certify(const CompletionProblem& problem, State& s) const {
     const Observations& o = problem.train;
     const Index k = params_.rank;
-    double gx2 = 0.0;
-    double gy2 = 0.0;
+    // Sums of squares in long double: gradients of ridge terms near 1e300 square beyond double.
+    long double gx2 = 0.0L;
+    long double gy2 = 0.0L;
     double se = 0.0;
     double ref2 = 0.0;
     for (int side = 0; side < 2; ++side) {
@@ -461,7 +463,7 @@ class AltMinMethod {
       const Matrix<double>& free = rows ? s.x : s.y;
       const Matrix<double>& fixed = rows ? s.y : s.x;
       const Index lines = rows ? o.rows() : o.cols();
-      double g2 = 0.0;
+      long double g2 = 0.0L;
 #if defined(ITERUM_USE_OPENMP)
 #pragma omp parallel for schedule(dynamic, 16) reduction(+ : g2, se, ref2)
 #endif
@@ -494,7 +496,7 @@ class AltMinMethod {
             ref2 += (value - s.mean) * (value - s.mean);
           }
         }
-        g2 += gv.squaredNorm();
+        for (Index l = 0; l < p; ++l) g2 += static_cast<long double>(g[l]) * g[l];
       }
       (rows ? gx2 : gy2) = g2;
     }
@@ -508,19 +510,25 @@ class AltMinMethod {
       rho = all > 0.0 ? std::sqrt(all) : 1.0;
     }
     // Feature norms: [1; v_j] over the columns offer the rows, [1; u_i] over the rows.
-    const double fy = std::sqrt(s.y.bottomRows(k).squaredNorm() +
-                                (params_.biases ? static_cast<double>(o.cols()) : 0.0));
-    const double fx = std::sqrt(s.x.bottomRows(k).squaredNorm() +
-                                (params_.biases ? static_cast<double>(o.rows()) : 0.0));
+    // Norms without underflow (factors of 1e-300 under a ridge of 1e300).
+    const double fy = std::hypot(s.y.bottomRows(k).stableNorm(),
+                                 params_.biases ? std::sqrt(static_cast<double>(o.cols())) : 0.0);
+    const double fx = std::hypot(s.x.bottomRows(k).stableNorm(),
+                                 params_.biases ? std::sqrt(static_cast<double>(o.rows())) : 0.0);
     // A side whose partner offers no features (all zero) has gradient D X: measured against
     // its own norm then, so the certificate stays finite.
-    const double nx = s.x.norm();
-    const double ny = s.y.norm();
-    auto term = [&](double g2, double f, double own) {
-      if (!(g2 > 0.0)) return 0.0;
-      return std::sqrt(g2) / (rho * (f > 0.0 ? f : own));
+    const double nx = s.x.stableNorm();
+    const double ny = s.y.stableNorm();
+    auto term = [&](long double g2, double f, double own) -> long double {
+      if (!(g2 > 0.0L)) return 0.0L;
+      return std::sqrt(g2) / (static_cast<long double>(rho) * (f > 0.0 ? f : own));
     };
-    s.certificate = term(gx2, fy, nx) + term(gy2, fx, ny);
+    // Capped at the largest double: "at least 1.8e308" rather than +inf.
+    const long double r = term(gx2, fy, nx) + term(gy2, fx, ny);
+    s.certificate =
+        std::isnan(r)
+            ? std::numeric_limits<double>::quiet_NaN()
+            : static_cast<double>(std::min<long double>(r, std::numeric_limits<double>::max()));
     if (problem.validation != nullptr) s.validation_rmse = rmse_on(*problem.validation, s);
   }
 
