@@ -38,6 +38,7 @@
 #include <iterum/core/stopwatch.hpp>
 #include <iterum/io/ratings.hpp>
 
+#include "../../tests/support/movielens.hpp"
 #include "trace_output.hpp"
 
 namespace {
@@ -270,22 +271,15 @@ void part_phase() {
 
 void part_movielens() {
   std::printf("== MovieLens ml-latest-small (r-cran-dslabs) ==\n");
-  const std::string tsv = bench::trace_csv_path("movielens_ratings.tsv");
-  if (!std::filesystem::exists(tsv)) {
-    const std::string command =
-        "Rscript -e 'suppressMessages(library(dslabs)); data(movielens); "
-        "write.table(movielens[,c(\"userId\",\"movieId\",\"rating\",\"timestamp\")], \"" +
-        tsv + "\", sep=\"\\t\", row.names=FALSE, col.names=FALSE, quote=FALSE)' >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0 || !std::filesystem::exists(tsv)) {
-      std::printf(
-          "  skipped: MovieLens needs R and r-cran-dslabs "
-          "(apt-get install r-cran-dslabs)\n");
-      return;
-    }
+  const auto tsv = iterum::test::movielens_tsv(
+      std::filesystem::path(bench::trace_csv_path("movielens_ratings.tsv")).parent_path());
+  if (!tsv) {
+    std::printf("  %s\n", iterum::test::movielens_missing_message());
+    return;
   }
   iterum::io::RatingsOptions ro;
   ro.delimiter = "\t";
-  const Observations all(iterum::io::read_ratings(std::filesystem::path(tsv), ro));
+  const Observations all(iterum::io::read_ratings(*tsv, ro));
   const auto [train, test] = split_holdout(all, 0.2, 0);
   double se = 0.0;
   const double mu = train.mean();
